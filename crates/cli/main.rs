@@ -1,0 +1,3 @@
+//! The `seaworthy` command-line tool.
+
+fn main() {}

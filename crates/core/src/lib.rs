@@ -1,0 +1,7 @@
+//! seaworthy-core: the document model, parsers, rule engine and rules of seaworthy.
+
+pub mod finding;
+pub mod rule;
+pub mod settings;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,1 @@
+//! seaworthy-report: output formats.
