@@ -1,5 +1,7 @@
 //! seaworthy-core: the document model, parsers, rule engine and rules of seaworthy.
 
+pub mod date;
+pub mod eol;
 pub mod finding;
 pub mod rule;
 pub mod settings;
