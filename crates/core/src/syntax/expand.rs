@@ -1446,7 +1446,7 @@ mod tests {
     }
 
     #[test]
-    fn helpers_match_go() {
+    fn pattern_internals_match_go() {
         assert_eq!(reverse_pattern(r"a\*c"), r"c\*a");
         assert_eq!(reverse_pattern(r"\\\ab"), r"b\a\\");
         assert_eq!(reverse_pattern(r"ab\"), r"\ba");
