@@ -1,6 +1,7 @@
 //! Parsers that keep exact byte spans. They know nothing about rules or findings.
 
 pub mod dockerfile;
+pub mod expand;
 pub mod image_ref;
 
 use crate::source::{Span, to_u32};
