@@ -1,5 +1,6 @@
 //! seaworthy-core: the document model, parsers, rule engine and rules of seaworthy.
 
+pub mod diagnostic;
 pub mod finding;
 pub mod rule;
 pub mod settings;
