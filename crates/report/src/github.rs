@@ -19,6 +19,8 @@
 //!   When some will not be visible, a `::notice::` says how many findings there are in
 //!   total and points to the job summary and the SARIF report. It comes last, unless there
 //!   are so many notices that it would be hidden: then it takes the tenth notice slot.
+//!   (GitHub also caps a job at 50 annotations over all its steps; run seaworthy's
+//!   annotations early in the job if other steps annotate too.)
 
 use std::fmt::Write as _;
 use std::io::{self, Write};

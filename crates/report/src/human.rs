@@ -263,12 +263,12 @@ struct FrameLine {
 }
 
 fn frame_lines(file: &SourceFile, start: LineCol, end: LineCol) -> Vec<FrameLine> {
-    let lines: Vec<u32> = if (end.line - start.line) as usize + 1 > MAX_FRAME_LINES {
+    let lines: Vec<u32> = if end.line.saturating_sub(start.line) as usize + 1 > MAX_FRAME_LINES {
         let head = (MAX_FRAME_LINES / 2) as u32;
         let tail = (MAX_FRAME_LINES - MAX_FRAME_LINES / 2) as u32 - 1;
-        let mut v: Vec<u32> = (start.line..start.line + head).collect();
+        let mut v: Vec<u32> = (start.line..start.line.saturating_add(head)).collect();
         v.push(0);
-        v.extend(end.line - tail..=end.line);
+        v.extend(end.line.saturating_sub(tail)..=end.line);
         v
     } else {
         (start.line..=end.line).collect()

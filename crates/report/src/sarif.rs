@@ -200,7 +200,10 @@ impl Sarif {
         let results: Vec<SarifResult<'a>> = selected
             .iter()
             .map(|finding| {
-                let (result, omitted) = self.result(finding, rule_index[finding.rule.code]);
+                let index = *rule_index
+                    .get(finding.rule.code)
+                    .expect("the rule of every selected finding was added above");
+                let (result, omitted) = self.result(finding, index);
                 omitted_related += omitted;
                 result
             })
