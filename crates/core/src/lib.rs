@@ -2,6 +2,7 @@
 
 pub mod date;
 pub mod eol;
+pub mod diagnostic;
 pub mod finding;
 pub mod rule;
 pub mod settings;
