@@ -1,5 +1,7 @@
 //! Parsers that keep exact byte spans. They know nothing about rules or findings.
 
+pub mod docker_glob;
+
 use crate::source::{Span, to_u32};
 
 /// Text assembled from pieces of a file (for example a shell-form instruction whose line
