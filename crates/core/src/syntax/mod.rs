@@ -1,6 +1,7 @@
 //! Parsers that keep exact byte spans. They know nothing about rules or findings.
 
 pub mod docker_glob;
+pub mod dockerignore;
 
 use crate::source::{Span, to_u32};
 
