@@ -1,6 +1,8 @@
 //! Parsers that keep exact byte spans. They know nothing about rules or findings.
 
+pub mod docker_glob;
 pub mod dockerfile;
+pub mod dockerignore;
 pub mod expand;
 pub mod image_ref;
 
