@@ -27,6 +27,9 @@ mod command;
 mod parser;
 mod word;
 
+#[cfg(test)]
+mod tests;
+
 pub use command::{CommandView, FlagValue};
 
 use super::MappedText;
