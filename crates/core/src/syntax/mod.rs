@@ -8,6 +8,8 @@ pub mod image_ref;
 
 use crate::source::{Span, to_u32};
 
+pub mod shell;
+
 /// Text assembled from pieces of a file (for example a shell-form instruction whose line
 /// continuations and comment lines were removed), with a map from every byte of the text
 /// back to its byte offset in the file.
