@@ -1,3 +1,239 @@
-//! The `seaworthy` command-line tool.
+//! The `seaworthy` command-line tool: turns arguments and configuration into settings,
+//! finds the files, calls the checker, hands the findings to the report formats and sets
+//! the exit code. It holds no rule logic and no format logic.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+// A binary has no public API: `pub` only says "used by other modules of the tool".
+#![allow(unreachable_pub)]
 
-fn main() {}
+mod args;
+mod config;
+mod discover;
+mod info;
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Parser;
+use rayon::prelude::*;
+use seaworthy_core::diagnostic::{Diagnostic, DiagnosticLevel};
+use seaworthy_core::engine;
+use seaworthy_core::finding::Severity;
+use seaworthy_core::input;
+use seaworthy_core::settings::Settings;
+use seaworthy_core::source::{FileId, SourceFile};
+use seaworthy_report::{EmitOptions, Format, Report, ToolInfo};
+
+use crate::args::{CheckArgs, Cli, Command};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules(args) => info::rules(&args).map(|()| ExitCode::SUCCESS),
+        Command::Explain(args) => info::explain(&args),
+        Command::Eol(args) => info::eol(&args).map(|()| ExitCode::SUCCESS),
+        Command::Version(args) => {
+            info::version(&args, VERSION);
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("seaworthy: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Where one report goes.
+struct Target {
+    format: Format,
+    path: Option<PathBuf>,
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot determine the current directory")?;
+    let (settings, _config) = config::settings(args, &cwd)?;
+    let targets = targets(args)?;
+
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    let use_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    paths.retain(|p| p.as_os_str() != "-");
+
+    let (candidates, mut diagnostics) = if paths.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        discover::discover(&paths, &cwd)
+    };
+
+    // Read in parallel; the order (and so the FileIds) follows the sorted candidates.
+    let read: Vec<Result<(String, seaworthy_core::source::FileKind, String), Diagnostic>> =
+        candidates
+            .par_iter()
+            .map(|c| {
+                input::read_text(&c.path, &c.shown, Some(&c.root), settings.max_file_size)
+                    .map(|text| (c.shown.clone(), c.kind, text))
+            })
+            .collect();
+    let mut files = Vec::with_capacity(read.len() + 1);
+    for r in read {
+        match r {
+            Ok((shown, kind, text)) => {
+                let id = FileId(u32::try_from(files.len()).context("too many files")?);
+                files.push(SourceFile::new(id, shown, kind, text));
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if use_stdin {
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "Dockerfile".to_owned());
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        match input::decode(bytes) {
+            Ok(text) => {
+                let id = FileId(u32::try_from(files.len()).context("too many files")?);
+                files.push(SourceFile::new(
+                    id,
+                    name,
+                    seaworthy_core::source::FileKind::Dockerfile,
+                    text,
+                ));
+            }
+            Err((kind, message)) => diagnostics.push(Diagnostic::new(name, kind, message)),
+        }
+    }
+    diagnostics.sort();
+
+    let outcome = engine::check(&files, &settings);
+    let rules = settings.enabled_rules();
+    let report = Report {
+        tool: ToolInfo::seaworthy(VERSION),
+        files: &files,
+        findings: &outcome.findings,
+        rules: &rules,
+        diagnostics: &diagnostics,
+    };
+    let opts = emit_options(args);
+    let mut stdout_used_by_machine_format = false;
+    for t in &targets {
+        let emitter = t.format.emitter(&EmitOptions {
+            color: t.path.is_none() && opts.color && t.format == Format::Human,
+            ..opts.clone()
+        });
+        if let Some(path) = &t.path {
+            seaworthy_report::write_atomically(path, |w| emitter.emit(&report, w))
+                .with_context(|| format!("cannot write report {}", path.display()))?;
+        } else {
+            if t.format != Format::Human {
+                stdout_used_by_machine_format = true;
+            }
+            let stdout = io::stdout();
+            let mut lock = stdout.lock();
+            emitter.emit(&report, &mut lock)?;
+            lock.flush()?;
+        }
+    }
+    // Diagnostics also go to standard error, unless the terminal output already shows them.
+    let human_on_stdout = targets
+        .iter()
+        .any(|t| t.format == Format::Human && t.path.is_none());
+    if !args.quiet && (!human_on_stdout || stdout_used_by_machine_format) {
+        for d in &diagnostics {
+            eprintln!("seaworthy: {}: {}: {}", d.level(), d.path, d.message);
+        }
+    }
+    Ok(exit_code(&settings, &report, args.exit_zero))
+}
+
+fn exit_code(settings: &Settings, report: &Report<'_>, exit_zero: bool) -> ExitCode {
+    if report
+        .diagnostics
+        .iter()
+        .any(|d| d.level() == DiagnosticLevel::Error)
+    {
+        return ExitCode::from(2);
+    }
+    if exit_zero {
+        return ExitCode::SUCCESS;
+    }
+    let fails = |sev: Severity| settings.fail_on.is_some_and(|t| sev >= t);
+    if report.unsuppressed().any(|f| fails(f.severity)) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn targets(args: &CheckArgs) -> Result<Vec<Target>> {
+    let format: Format = args
+        .format
+        .parse()
+        .map_err(|e: String| anyhow!("--format: {e}"))?;
+    let mut targets = vec![Target {
+        format,
+        path: args.output.clone(),
+    }];
+    for r in &args.reports {
+        let (format, path) =
+            seaworthy_report::parse_report_target(r).map_err(|e| anyhow!("--report: {e}"))?;
+        targets.push(Target { format, path });
+    }
+    let to_stdout = targets.iter().filter(|t| t.path.is_none()).count();
+    if to_stdout > 1 {
+        // The default human output gives way to a machine format asked for on stdout.
+        if targets[0].format == Format::Human && args.output.is_none() && args.format == "human" {
+            targets.remove(0);
+        }
+        if targets.iter().filter(|t| t.path.is_none()).count() > 1 {
+            return Err(anyhow!(
+                "more than one report writes to standard output; give all but one a path (FORMAT:PATH)"
+            ));
+        }
+    }
+    Ok(targets)
+}
+
+fn emit_options(args: &CheckArgs) -> EmitOptions {
+    let color = !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && io::stdout().is_terminal();
+    let junit_timestamp = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .map(seaworthy_report::junit::timestamp_from_unix);
+    let project_dir_prefix = std::env::var("CI_PROJECT_DIR").ok().and_then(|dir| {
+        let cwd = std::env::current_dir().ok()?;
+        let rel = input::relative_to(&cwd, Path::new(&dir))?;
+        (rel != "." && !rel.is_empty()).then_some(rel)
+    });
+    EmitOptions {
+        color,
+        report_suppressed: args.report_suppressed,
+        sarif_category: args.sarif_category.clone(),
+        junit_passed_rules: args.junit_passed_rules,
+        junit_timestamp,
+        project_dir_prefix,
+        quiet: args.quiet,
+    }
+}

@@ -25,6 +25,11 @@ pub enum DiagnosticKind {
     SymlinkLoop,
     /// A FIFO, socket or device file was skipped.
     SpecialFile,
+    /// A symbolic link (or a path through one) that leads outside the scanned directory was
+    /// not followed.
+    SymlinkEscapes,
+    /// A directory was found where a file was expected (a directory named `Dockerfile`).
+    NotAFile,
 }
 
 /// How serious a diagnostic is for the run as a whole.
@@ -38,13 +43,15 @@ pub enum DiagnosticLevel {
 }
 
 impl DiagnosticKind {
-    pub const ALL: [DiagnosticKind; 6] = [
+    pub const ALL: [DiagnosticKind; 8] = [
         DiagnosticKind::Unreadable,
         DiagnosticKind::TooLarge,
         DiagnosticKind::Binary,
         DiagnosticKind::InvalidUtf8,
         DiagnosticKind::SymlinkLoop,
         DiagnosticKind::SpecialFile,
+        DiagnosticKind::SymlinkEscapes,
+        DiagnosticKind::NotAFile,
     ];
 
     /// Stable kebab-case name, as serialised in JSON and SARIF.
@@ -56,6 +63,8 @@ impl DiagnosticKind {
             DiagnosticKind::InvalidUtf8 => "invalid-utf8",
             DiagnosticKind::SymlinkLoop => "symlink-loop",
             DiagnosticKind::SpecialFile => "special-file",
+            DiagnosticKind::SymlinkEscapes => "symlink-escapes",
+            DiagnosticKind::NotAFile => "not-a-file",
         }
     }
 
@@ -67,9 +76,11 @@ impl DiagnosticKind {
             DiagnosticKind::Unreadable | DiagnosticKind::TooLarge | DiagnosticKind::InvalidUtf8 => {
                 DiagnosticLevel::Error
             }
-            DiagnosticKind::Binary | DiagnosticKind::SymlinkLoop | DiagnosticKind::SpecialFile => {
-                DiagnosticLevel::Warning
-            }
+            DiagnosticKind::Binary
+            | DiagnosticKind::SymlinkLoop
+            | DiagnosticKind::SpecialFile
+            | DiagnosticKind::SymlinkEscapes
+            | DiagnosticKind::NotAFile => DiagnosticLevel::Warning,
         }
     }
 }

@@ -242,8 +242,15 @@ pub trait Meta {
     fn meta(&self) -> &'static RuleMeta;
 }
 
-/// A check over whole documents.
-pub trait Rule: Meta + Sync {}
+/// A check over whole documents. A rule implements the methods for the documents it reads.
+pub trait Rule: Meta + Sync {
+    /// Checks an analysed Dockerfile.
+    fn check_dockerfile(&self, _df: &crate::dockerfile::Dockerfile<'_>, _cx: &mut Ctx<'_>) {}
+
+    /// Runs after suppressions were applied to a file's findings (the rules that report on
+    /// suppression directives themselves).
+    fn check_suppressions(&self, _report: &crate::suppress::SuppressionReport, _cx: &mut Ctx<'_>) {}
+}
 
 /// What a rule may touch while checking one document.
 pub struct Ctx<'a> {
@@ -332,6 +339,8 @@ macro_rules! declare_rule {
         }
     ) => {
         $(#[doc = $doc])*
+        // The docs are the rule's user-facing Markdown page, not API prose.
+        #[allow(clippy::doc_markdown)]
         #[derive(Debug, Clone, Copy, Default)]
         $vis struct $name;
 

@@ -114,7 +114,7 @@ impl Emitter for Gitlab {
                 },
             });
         }
-        serde_json::to_writer_pretty(&mut *out, &issues).map_err(io::Error::other)?;
+        crate::write_json(out, &issues)?;
         writeln!(out)
     }
 }

@@ -40,12 +40,14 @@ const TAB_WIDTH: usize = 4;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Human {
     paint: Paint,
+    quiet: bool,
 }
 
 impl Human {
     pub fn new(opts: &EmitOptions) -> Self {
         Self {
             paint: Paint { on: opts.color },
+            quiet: opts.quiet,
         }
     }
 }
@@ -83,6 +85,9 @@ impl Emitter for Human {
                 one_line(&diagnostic.message),
                 diagnostic.kind
             )?;
+        }
+        if self.quiet {
+            return Ok(());
         }
         if !report.diagnostics.is_empty() {
             writeln!(out)?;

@@ -88,7 +88,7 @@ impl Emitter for Json {
                 .collect(),
             summary: Summary::from(&report.counts()),
         };
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+        crate::write_json(out, &doc)?;
         writeln!(out)
     }
 }

@@ -284,6 +284,15 @@ pub(crate) fn is_unsafe_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Writes JSON, keeping the kind of an underlying I/O error (a closed pipe stays
+/// `BrokenPipe`, so the CLI can exit quietly).
+pub(crate) fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    })
+}
+
 /// The text of a SARIF-style message: a sentence ending in a full stop.
 pub(crate) fn sentence(text: &str) -> String {
     let text = text.trim_end();
@@ -393,6 +402,8 @@ pub struct EmitOptions {
     pub junit_timestamp: Option<String>,
     /// GitLab: prefix for every path, when `CI_PROJECT_DIR` is not the scan root.
     pub project_dir_prefix: Option<String>,
+    /// `human`: findings only, no closing summary line.
+    pub quiet: bool,
 }
 
 /// Renders a report in one format.
@@ -612,6 +623,7 @@ mod tests {
             sarif_category: Some("seaworthy".to_owned()),
             junit_passed_rules: true,
             junit_timestamp: Some("2024-01-02T03:04:05".to_owned()),
+            quiet: false,
             project_dir_prefix: Some("repo".to_owned()),
         };
         for opts in [EmitOptions::default(), opts] {

@@ -134,7 +134,7 @@ pub const fn security_severity(severity: Severity) -> &'static str {
 impl Emitter for Sarif {
     fn emit(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let log = self.build(report);
-        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+        crate::write_json(out, &log)?;
         writeln!(out)
     }
 }

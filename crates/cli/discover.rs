@@ -1,0 +1,199 @@
+//! Finds the files to check below each path.
+//!
+//! Directories are walked with `.gitignore` honoured and `.git` skipped; hidden
+//! directories such as `.devcontainer` are searched. Symbolic links are not followed.
+//! A file named explicitly is always checked, whatever its name.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+use seaworthy_core::diagnostic::{Diagnostic, DiagnosticKind};
+use seaworthy_core::input;
+use seaworthy_core::source::FileKind;
+
+/// A file to read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// Path as shown in reports: relative to the scan root, `/`-separated.
+    pub shown: String,
+    pub path: PathBuf,
+    pub kind: FileKind,
+    /// The directory symlinks must stay inside.
+    pub root: PathBuf,
+}
+
+/// Extensions of files named like `Dockerfile.*` that are not Dockerfiles.
+const NOT_DOCKERFILE_EXTENSIONS: [&str; 14] = [
+    "dockerignore",
+    "md",
+    "txt",
+    "orig",
+    "rej",
+    "bak",
+    "swp",
+    "j2",
+    "jinja",
+    "jinja2",
+    "tmpl",
+    "template",
+    "tpl",
+    "erb",
+];
+
+/// Whether a file name is one Docker and Podman use for build files.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit('.').next().unwrap_or("");
+    if lower.contains('.') && NOT_DOCKERFILE_EXTENSIONS.contains(&ext) {
+        return false;
+    }
+    name == "Dockerfile"
+        || name == "Containerfile"
+        || name == "dockerfile"
+        || name.starts_with("Dockerfile.")
+        || name.starts_with("Containerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+}
+
+/// Shows `path` relative to `cwd` when below it, else as given.
+pub fn shown_path(path: &Path, cwd: &Path) -> String {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    input::relative_to(&abs, cwd).unwrap_or_else(|| input::slash_path(path))
+}
+
+/// Discovers files below `paths`; problems met on the way become diagnostics.
+pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let mut diags = Vec::new();
+    for arg in paths {
+        let shown_arg = shown_path(arg, cwd);
+        let meta = match std::fs::symlink_metadata(arg) {
+            Ok(m) => m,
+            Err(e) => {
+                diags.push(Diagnostic::new(
+                    shown_arg,
+                    DiagnosticKind::Unreadable,
+                    format!("cannot read: {}", input::io_reason(&e)),
+                ));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            // An explicit file: checked whatever its name. Its own directory is the root.
+            let root = arg
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+            found.push(Candidate {
+                shown: shown_arg,
+                path: arg.clone(),
+                kind: FileKind::Dockerfile,
+                root: if meta.file_type().is_symlink() {
+                    cwd.to_path_buf()
+                } else {
+                    root
+                },
+            });
+            continue;
+        }
+        let walker = WalkBuilder::new(arg)
+            .hidden(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .ignore(false)
+            .parents(true)
+            .follow_links(false)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path =
+                        err_path(&err).map_or_else(|| shown_arg.clone(), |p| shown_path(&p, cwd));
+                    let kind = if err.is_io() {
+                        DiagnosticKind::Unreadable
+                    } else {
+                        DiagnosticKind::SymlinkLoop
+                    };
+                    diags.push(Diagnostic::new(path, kind, format!("cannot walk: {err}")));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if !is_dockerfile_name(&name) {
+                continue;
+            }
+            let Some(file_type) = entry.file_type() else {
+                continue;
+            };
+            let shown = shown_path(entry.path(), cwd);
+            if file_type.is_dir() {
+                diags.push(Diagnostic::new(
+                    shown,
+                    DiagnosticKind::NotAFile,
+                    "is a directory named like a Dockerfile: skipped",
+                ));
+                continue;
+            }
+            found.push(Candidate {
+                shown,
+                path: entry.path().to_path_buf(),
+                kind: FileKind::Dockerfile,
+                root: arg.clone(),
+            });
+        }
+    }
+    found.sort();
+    found.dedup_by(|a, b| a.shown == b.shown);
+    (found, diags)
+}
+
+fn err_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            err_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerfile_names() {
+        for name in [
+            "Dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "api.dockerfile",
+            "Containerfile",
+            "Containerfile.dev",
+            "dockerfile",
+        ] {
+            assert!(is_dockerfile_name(name), "{name}");
+        }
+        for name in [
+            "Dockerfile.dockerignore",
+            "Dockerfile.md",
+            "Dockerfile.template",
+            "README.md",
+            "docker-compose.yml",
+            "Dockerfiles",
+            "MyDockerfile",
+        ] {
+            assert!(!is_dockerfile_name(name), "{name}");
+        }
+    }
+}

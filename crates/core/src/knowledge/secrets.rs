@@ -1,0 +1,461 @@
+//! What secrets look like: names of variables that hold them, and the formats of live
+//! credentials. Shared by the rules on `ARG`/`ENV` names, literal credentials, build-context
+//! files and compose environments.
+//!
+//! A matched secret is never printed in full: [`mask`] keeps the first four characters and
+//! the length.
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexSet};
+
+/// A credential format.
+struct Format {
+    id: &'static str,
+    label: &'static str,
+    /// The secret is capture group 1 when present, else the whole match.
+    pattern: &'static str,
+    /// Values in capture group 1 may be placeholders (`changeme`, `${PASSWORD}`).
+    check_placeholder: bool,
+}
+
+const FORMATS: &[Format] = &[
+    Format {
+        id: "aws-access-key-id",
+        label: "AWS access key id",
+        pattern: r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
+        check_placeholder: true,
+    },
+    Format {
+        id: "aws-secret-access-key",
+        label: "AWS secret access key",
+        pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+]|$)"#,
+        check_placeholder: true,
+    },
+    Format {
+        id: "github-token",
+        label: "GitHub token",
+        pattern: r"\b(gh[pousr]_[A-Za-z0-9]{36,255})\b",
+        check_placeholder: false,
+    },
+    Format {
+        id: "github-fine-grained-token",
+        label: "GitHub fine-grained token",
+        pattern: r"\b(github_pat_[A-Za-z0-9_]{22,255})\b",
+        check_placeholder: false,
+    },
+    Format {
+        id: "gitlab-token",
+        label: "GitLab personal access token",
+        pattern: r"\b(glpat-[A-Za-z0-9_\-]{20,})",
+        check_placeholder: false,
+    },
+    Format {
+        id: "slack-token",
+        label: "Slack token",
+        pattern: r"\b(xox[abposr]-[A-Za-z0-9-]{10,})",
+        check_placeholder: false,
+    },
+    Format {
+        id: "slack-webhook",
+        label: "Slack webhook URL",
+        pattern: r"(https://hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{20,})",
+        check_placeholder: false,
+    },
+    Format {
+        id: "stripe-live-key",
+        label: "Stripe live secret key",
+        pattern: r"\b((?:sk|rk)_live_[A-Za-z0-9]{20,})\b",
+        check_placeholder: false,
+    },
+    Format {
+        id: "google-api-key",
+        label: "Google API key",
+        pattern: r"\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)",
+        check_placeholder: false,
+    },
+    Format {
+        id: "npm-token",
+        label: "npm access token",
+        pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
+        check_placeholder: false,
+    },
+    Format {
+        id: "pypi-token",
+        label: "PyPI API token",
+        pattern: r"\b(pypi-[A-Za-z0-9_\-]{50,})",
+        check_placeholder: false,
+    },
+    Format {
+        id: "private-key",
+        label: "private key",
+        pattern: r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)",
+        check_placeholder: false,
+    },
+    Format {
+        id: "url-credentials",
+        label: "password in a URL",
+        pattern: r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@'\x22]+:([^\s/@'\x22]+)@[A-Za-z0-9]",
+        check_placeholder: true,
+    },
+    Format {
+        id: "docker-config-auth",
+        label: "Docker registry credential",
+        pattern: r#""auth"\s*:\s*"([A-Za-z0-9+/]{16,}={0,2})""#,
+        check_placeholder: false,
+    },
+];
+
+static SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(FORMATS.iter().map(|f| f.pattern))
+        .expect("the built-in credential patterns are valid regexes")
+});
+
+static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    FORMATS
+        .iter()
+        .map(|f| Regex::new(f.pattern).expect("the built-in credential patterns are valid regexes"))
+        .collect()
+});
+
+/// Documented example credentials that must never be reported.
+const EXAMPLES: [&str; 3] = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "AKIAI44QH8DHBEXAMPLE",
+];
+
+/// A credential found in text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretMatch {
+    /// Format id (`github-token`).
+    pub kind: &'static str,
+    /// What it is, for messages ("GitHub token").
+    pub label: &'static str,
+    /// Byte range of the secret in the scanned text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Finds live-looking credentials in `text`, in order of position.
+pub fn scan(text: &str) -> Vec<SecretMatch> {
+    let hits = SET.matches(text);
+    if !hits.matched_any() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for i in &hits {
+        let format = &FORMATS[i];
+        for caps in REGEXES[i].captures_iter(text) {
+            let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
+                continue;
+            };
+            let value = m.as_str();
+            if EXAMPLES.contains(&value) || value.contains("EXAMPLE") {
+                continue;
+            }
+            if format.check_placeholder && is_placeholder(value) {
+                continue;
+            }
+            out.push(SecretMatch {
+                kind: format.id,
+                label: format.label,
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+    }
+    out.sort_by_key(|m| (m.start, m.end));
+    out.dedup_by(|a, b| a.start < b.end && b.start < a.end);
+    out
+}
+
+/// Whether a value is a placeholder rather than a credential: variable references,
+/// template markers, and the usual stand-in words.
+pub fn is_placeholder(value: &str) -> bool {
+    const WORDS: [&str; 22] = [
+        "changeme",
+        "change_me",
+        "change-me",
+        "password",
+        "passwd",
+        "secret",
+        "example",
+        "dummy",
+        "placeholder",
+        "redacted",
+        "your_password",
+        "yourpassword",
+        "your-password",
+        "mypassword",
+        "pass",
+        "pwd",
+        "test",
+        "testing",
+        "none",
+        "null",
+        "todo",
+        "xxx",
+    ];
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    if v.is_empty() {
+        return true;
+    }
+    if v.contains('$')
+        || v.contains("{{")
+        || v.starts_with('<')
+        || v.starts_with('%')
+        || v.starts_with('[')
+    {
+        return true;
+    }
+    if v.chars()
+        .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.' || c == '-' || c == '_')
+    {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    WORDS.iter().any(|w| lower == *w)
+        || lower.starts_with("your")
+        || lower.contains("changeme")
+        || lower.contains("example")
+        || lower.contains("placeholder")
+}
+
+/// `ghp_… (40 characters)`: at most the first four characters and the length.
+pub fn mask(secret: &str) -> String {
+    let count = secret.chars().count();
+    let shown: String = secret.chars().take(4.min(count / 2)).collect();
+    format!("{shown}… ({count} characters)")
+}
+
+/// Words that make a variable name look like it holds a secret.
+const SECRET_WORDS: [&str; 11] = [
+    "password",
+    "passwd",
+    "pass",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "auth",
+    "pwd",
+];
+
+/// Last words that say the variable holds something other than the secret itself.
+const NOT_SECRET_SUFFIXES: [&str; 30] = [
+    "version",
+    "file",
+    "files",
+    "path",
+    "dir",
+    "url",
+    "uri",
+    "endpoint",
+    "host",
+    "enabled",
+    "disabled",
+    "enable",
+    "length",
+    "ttl",
+    "timeout",
+    "expiry",
+    "expiration",
+    "type",
+    "method",
+    "mode",
+    "name",
+    "provider",
+    "header",
+    "algorithm",
+    "policy",
+    "required",
+    "issuer",
+    "audience",
+    "id",
+    "user",
+];
+
+/// Well-known names that hold secrets even without a secret word.
+const KNOWN_NAMES: [&str; 4] = [
+    "aws_secret_access_key",
+    "aws_session_token",
+    "database_password",
+    "private_key",
+];
+
+/// Splits `NPM_AUTH_TOKEN`, `npmAuthToken`, `api-key` into lower-case words.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' || c == '.' {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Whether a variable name looks like it holds a secret (`DB_PASSWORD`, `NPM_TOKEN`,
+/// `API_KEY`, `PRIVATE_KEY`), excluding names that hold something about a secret
+/// (`PASSWORD_FILE`, `TOKEN_URL`, `NODE_VERSION`, `GPG_KEY`, `PUBLIC_KEY`) and names in
+/// `allowed` (case-insensitive).
+pub fn is_secret_name(name: &str, allowed: &[String]) -> bool {
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    if KNOWN_NAMES.contains(&lower.as_str()) {
+        return true;
+    }
+    let w = words(name);
+    let Some(last) = w.last() else { return false };
+    if NOT_SECRET_SUFFIXES.contains(&last.as_str()) {
+        return false;
+    }
+    if w.iter().any(|x| SECRET_WORDS.contains(&x.as_str())) {
+        // `PWD` alone is the working directory, not a password.
+        return !(w.len() == 1 && last == "pwd");
+    }
+    w.windows(2).any(|p| {
+        matches!(
+            (p[0].as_str(), p[1].as_str()),
+            (
+                "api" | "private" | "access" | "secret" | "signing" | "encryption" | "master",
+                "key"
+            ) | ("client", "secret")
+        )
+    }) && last != "id"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<&'static str> {
+        scan(text).iter().map(|m| m.kind).collect()
+    }
+
+    #[test]
+    fn live_formats_are_found() {
+        assert_eq!(kinds("key=AKIAZ7X3K2LQ4M5N6P7Q"), ["aws-access-key-id"]);
+        assert_eq!(
+            kinds("ghp_abcdefghijklmnopqrstuvwxyzABCDEF0123"),
+            ["github-token"]
+        );
+        assert_eq!(kinds("token: glpat-xY12aB34cD56eF78gH90"), ["gitlab-token"]);
+        assert_eq!(kinds("xoxb-123456789012-abcdefghij"), ["slack-token"]);
+        assert_eq!(
+            kinds("sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+            ["stripe-live-key"]
+        );
+        assert_eq!(
+            kinds("AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"),
+            ["google-api-key"]
+        );
+        assert_eq!(
+            kinds("//registry.npmjs.org/:_authToken=npm_abcdefghijklmnopqrstuvwxyz0123456789"),
+            ["npm-token"]
+        );
+        assert_eq!(
+            kinds("-----BEGIN OPENSSH PRIVATE KEY-----"),
+            ["private-key"]
+        );
+        assert_eq!(
+            kinds("postgres://app:s3cr3tP4ss@db:5432/app"),
+            ["url-credentials"]
+        );
+        assert_eq!(
+            kinds("aws_secret_access_key = Zx9kLmN0pQrStUvWxYz0123456789AbCdEfGhIjK"),
+            ["aws-secret-access-key"]
+        );
+    }
+
+    #[test]
+    fn placeholders_and_examples_are_not() {
+        assert!(kinds("AKIAIOSFODNN7EXAMPLE").is_empty());
+        assert!(kinds("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").is_empty());
+        assert!(kinds("postgres://app:${DB_PASSWORD}@db/app").is_empty());
+        assert!(kinds("postgres://app:changeme@db/app").is_empty());
+        assert!(kinds("https://user:<token>@example.com").is_empty());
+        assert!(kinds("http://localhost:8080/path").is_empty());
+        assert!(kinds("ghp_short").is_empty());
+        assert!(kinds("-----BEGIN PUBLIC KEY-----").is_empty());
+    }
+
+    #[test]
+    fn secret_positions() {
+        let text = "url=https://bob:hunter22@git.example.org/repo";
+        let m = &scan(text)[0];
+        assert_eq!(&text[m.start..m.end], "hunter22");
+    }
+
+    #[test]
+    fn masking_never_shows_more_than_four_characters() {
+        assert_eq!(
+            mask("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            "ghp_… (40 characters)"
+        );
+        assert_eq!(mask("abc"), "a… (3 characters)");
+        assert_eq!(mask(""), "… (0 characters)");
+    }
+
+    #[test]
+    fn secret_names() {
+        for name in [
+            "DB_PASSWORD",
+            "NPM_TOKEN",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "API_KEY",
+            "APIKEY",
+            "apiKey",
+            "PRIVATE_KEY",
+            "SSH_PRIVATE_KEY",
+            "CLIENT_SECRET",
+            "NODE_AUTH_TOKEN",
+            "SECRET_KEY_BASE",
+            "JWT_SECRET",
+            "REGISTRY_CREDENTIALS",
+            "DB_PASS",
+            "MYSQL_ROOT_PASSWORD",
+        ] {
+            assert!(is_secret_name(name, &[]), "{name}");
+        }
+        for name in [
+            "NODE_VERSION",
+            "PASSWORD_FILE",
+            "TOKEN_URL",
+            "GPG_KEY",
+            "PUBLIC_KEY",
+            "AUTHOR",
+            "SECRET_PATH",
+            "PWD",
+            "AUTH_TYPE",
+            "AWS_ACCESS_KEY_ID",
+            "PYTHON_GET_PIP_SHA256",
+            "HOME",
+            "PASSWORD_MIN_LENGTH",
+            "TOKEN_TTL",
+            "BYPASS_CACHE",
+        ] {
+            assert!(!is_secret_name(name, &[]), "{name}");
+        }
+        assert!(!is_secret_name("MY_TOKEN", &["my_token".to_owned()]));
+    }
+}

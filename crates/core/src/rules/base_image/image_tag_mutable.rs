@@ -1,0 +1,69 @@
+use crate::knowledge::tags::{self, TagPin};
+use crate::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags images that have neither a tag nor a digest, or whose tag is `latest` or another
+    /// release channel (`stable`, `edge`, `current`, `nightly`, `rolling`, `main`, `master`,
+    /// `dev`, `mainline`), or only a variant that follows `latest` (`node:alpine`,
+    /// `python:slim`), in `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`.
+    /// Build arguments are expanded first, so `ARG TAG=1.27` then `FROM nginx:${TAG}` is
+    /// pinned, while `FROM nginx:${TAG:-latest}` with no value for `TAG` is not.
+    ///
+    /// ## Why is this bad?
+    /// `node` and `node:latest` mean "whatever was pushed last". Two builds of the same commit
+    /// can ship different software, a rebuild can silently pick up a new major version, and a
+    /// broken or malicious upstream push reaches production without any change in this
+    /// repository.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM node
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM node:22.11-bookworm-slim
+    /// ```
+    ///
+    /// ## References
+    /// - [Dockerfile reference: FROM](https://docs.docker.com/reference/dockerfile/#from)
+    /// - [Docker build best practices: pin base image versions](https://docs.docker.com/build/building/best-practices/#pin-base-image-versions)
+    /// - Similar: hadolint DL3006, DL3007; Trivy DS001; Checkov CKV_DOCKER_7
+    pub struct ImageTagMutable {
+        code: "SW101",
+        name: "image-tag-mutable",
+        steps: [PinnedVersions],
+        severity: Medium,
+        fix: Never,
+        set: Default,
+        precision: VeryHigh,
+        cwe: [1357],
+        equivalents: [
+            "hadolint:DL3006",
+            "hadolint:DL3007",
+            "trivy:DS001",
+            "checkov:CKV_DOCKER_7",
+            "kics:image_version_not_explicit",
+            "kics:image_version_using_latest",
+            "dockle:DKL-DI-0006",
+        ],
+        summary: "Image is not pinned to a version tag or digest",
+    }
+}
+
+impl Rule for ImageTagMutable {
+    fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        for used in df.image_refs() {
+            let message = match tags::pin(used.image) {
+                TagPin::Missing => {
+                    format!("{} has no tag or digest, so it means `latest`", used.describe())
+                }
+                TagPin::Channel(tag) => format!("{} uses the moving tag `{tag}`", used.describe()),
+                _ => continue,
+            };
+            cx.report(used.span, message)
+                .help("Pin a version tag, or a digest: `image:1.2.3@sha256:…`");
+        }
+    }
+}

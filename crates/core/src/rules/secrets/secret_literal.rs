@@ -1,0 +1,93 @@
+use crate::knowledge::secrets;
+use crate::prelude::*;
+use crate::source::to_u32;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds live credentials written into a scanned file: AWS access key ids and secret keys,
+    /// GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab `glpat-`
+    /// tokens, Slack tokens and webhooks, Stripe live keys, Google API keys, npm and PyPI
+    /// tokens, private-key PEM blocks, Docker registry `auth` entries, passwords in URLs
+    /// (`https://user:pass@host`) and passwords given on command lines (`--password=…`,
+    /// `mysql -p…`). Placeholders (`changeme`, `xxx`, `${VAR}`, `<token>`) and documented
+    /// example keys (`AKIAIOSFODNN7EXAMPLE`) are ignored.
+    ///
+    /// The message names the kind of credential and shows at most its first four characters
+    /// and its length; no output format ever prints the whole secret.
+    ///
+    /// ## Why is this bad?
+    /// A credential in a Dockerfile or compose file is in the repository history, in every
+    /// clone and fork, in CI logs and usually in the image. Once committed it must be
+    /// considered leaked: revoke it, then pass it at build or run time as a secret.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN wget -q https://deploy:Tr0ub4dor3x@artifacts.internal/app.tar.gz
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM alpine:3.20
+    /// RUN --mount=type=secret,id=netrc,target=/root/.netrc wget -q https://artifacts.internal/app.tar.gz
+    /// ```
+    ///
+    /// ## References
+    /// - [Docker build secrets](https://docs.docker.com/build/building/secrets/)
+    /// - CWE-798: use of hard-coded credentials
+    /// - Similar: KICS passwords_and_secrets; Checkov CKV_SECRET_*
+    pub struct SecretLiteral {
+        code: "SW302",
+        name: "secret-literal",
+        steps: [Secrets],
+        severity: Critical,
+        fix: Never,
+        set: Default,
+        precision: High,
+        cwe: [798],
+        equivalents: ["kics:passwords_and_secrets", "checkov:CKV_SECRET_2", "checkov:CKV_SECRET_6"],
+        summary: "Credential written in the file",
+    }
+}
+
+impl Rule for SecretLiteral {
+    fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        let mut reported = report_secrets(&df.file.text, 0, cx);
+        for instr in df.instructions() {
+            let Some(script) = instr.script() else { continue };
+            for (span, what) in crate::knowledge::commands::cli_passwords(script) {
+                if reported.iter().any(|s: &Span| s.start < span.end && span.start < s.end) {
+                    continue;
+                }
+                let secret = df.file.slice(span);
+                cx.report(span, format!("{what} is given on the command line: `{}`", secrets::mask(secret)))
+                    .help("Read it from a secret mount or a file instead of the command line, and revoke it")
+                    .key(format!("cli-password:{}", secrets::mask(secret)));
+                reported.push(span);
+            }
+        }
+    }
+}
+
+/// Reports every credential in `text`, which starts at byte `base` of the current file.
+/// Returns the spans reported.
+pub(crate) fn report_secrets(text: &str, base: u32, cx: &mut Ctx<'_>) -> Vec<Span> {
+    let mut spans = Vec::new();
+    for m in secrets::scan(text) {
+        let secret = &text[m.start..m.end];
+        let span = Span::new(base + to_u32(m.start), base + to_u32(m.end));
+        cx.report(span, format!("{} written in the file: `{}`", capitalise(m.label), secrets::mask(secret)))
+            .help("Revoke the credential, remove it from the file and its history, and pass it as a secret at build or run time")
+            .key(format!("{}:{}", m.kind, secrets::mask(secret)));
+        spans.push(span);
+    }
+    spans
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
