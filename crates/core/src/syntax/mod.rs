@@ -1,5 +1,6 @@
 //! Parsers that keep exact byte spans. They know nothing about rules or findings.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod image_ref;
 
