@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use seaworthy_core::syntax::compose::{
     BuildContext, DiagnosticKind, DockerfileSource, FileRole, FsLoader, LoadOptions, MemoryLoader,
-    Project, Service, Severity, default_files, load_project,
+    MountKind, Project, Service, Severity, default_files, load_project,
 };
 
 fn load(fs: &MemoryLoader, files: &[&str], options: &LoadOptions) -> Project {
@@ -81,6 +81,42 @@ fn dotenv_beside_the_compose_file_feeds_interpolation() {
         p.files
             .iter()
             .any(|f| f.role == FileRole::EnvFile && f.path == Path::new("/p/.env"))
+    );
+}
+
+#[test]
+fn unknown_variables_in_short_syntax_are_not_guessed() {
+    let fs = MemoryLoader::new().with(
+        "/p/compose.yaml",
+        concat!(
+            "services:\n  a:\n    image: x\n",
+            "    volumes:\n      - ${DATA_DIR}:/data\n      - ${CACHE:-./cache}:/cache\n      - logs:/logs\n",
+            "    ports:\n      - \"${PORT}:80\"\n",
+            "    environment:\n      - TOKEN=${TOKEN}\n",
+        ),
+    );
+    let p = load(&fs, &["/p/compose.yaml"], &LoadOptions::default());
+    assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+    let a = svc(&p, "a");
+    let vols = &a.volumes.as_ref().unwrap().value;
+    assert_eq!(vols[0].value.kind, MountKind::Unknown);
+    assert_eq!(vols[0].value.source_kind, None);
+    assert!(vols[0].value.source.as_ref().unwrap().value.unknown);
+    // With a default, compose's reading when unset is used, still marked unknown.
+    assert_eq!(vols[1].value.kind, MountKind::Bind);
+    assert!(vols[1].value.source.as_ref().unwrap().value.unknown);
+    assert_eq!(vols[2].value.kind, MountKind::Volume);
+    let port = &a.ports.as_ref().unwrap().value[0].value;
+    let published = port.published.as_ref().unwrap();
+    assert_eq!(
+        (published.value.text.as_str(), published.value.unknown),
+        ("${PORT}", true)
+    );
+    let token = &a.environment.as_ref().unwrap().value[0];
+    let v = &token.value.as_ref().unwrap().value;
+    assert_eq!(
+        (v.text.as_str(), v.raw.as_str(), v.unknown),
+        ("${TOKEN}", "${TOKEN}", true)
     );
 }
 
@@ -292,6 +328,117 @@ fn override_file_merges_with_compose_rules() {
     );
     assert_eq!(b.args.as_ref().unwrap().value[0].key.value, "V");
     assert_eq!(Service::flag(w.read_only.as_ref()), Some(true));
+}
+
+#[test]
+fn more_merge_rules() {
+    let main = concat!(
+        "services:\n  a:\n    image: x\n",
+        "    logging:\n      driver: json-file\n      options: {max-size: 10m}\n",
+        "    ulimits:\n      nofile: {soft: 1, hard: 2}\n      nproc: 10\n",
+        "    depends_on: [db]\n",
+        "    secrets: [one, {source: two, target: /run/secrets/t}]\n",
+        "    devices: [\"/dev/a:/dev/x\"]\n",
+        "    healthcheck:\n      test: [CMD, a]\n      retries: 3\n",
+        "    entrypoint: [a, b]\n",
+        "    tmpfs: /run\n",
+        "  db:\n    image: db\n",
+    );
+    let over = concat!(
+        "services:\n  a:\n",
+        "    logging:\n      driver: syslog\n",
+        "    ulimits:\n      nofile: {hard: 4}\n      nproc: 20\n",
+        "    depends_on:\n      cache:\n        condition: service_started\n",
+        "    secrets: [{source: one, mode: \"0400\"}, three]\n",
+        "    devices: [\"/dev/b:/dev/x\"]\n",
+        "    healthcheck:\n      test: [CMD, b, c]\n",
+        "    entrypoint: c\n",
+        "    tmpfs: [/tmp]\n",
+    );
+    let fs = MemoryLoader::new()
+        .with("/p/compose.yaml", main)
+        .with("/p/o.yaml", over);
+    let p = load(
+        &fs,
+        &["/p/compose.yaml", "/p/o.yaml"],
+        &LoadOptions::default(),
+    );
+    assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+    let a = svc(&p, "a");
+    // A different logging driver replaces the whole logging block.
+    let logging = a.raw.get("logging").unwrap();
+    assert!(logging.get("options").is_none());
+    assert_eq!(
+        logging.get("driver").and_then(|d| d.as_str()),
+        Some("syslog")
+    );
+    // ulimits merge per limit when both are mappings.
+    let ul = &a.ulimits.as_ref().unwrap().value;
+    let nofile = ul.iter().find(|u| u.name.value == "nofile").unwrap();
+    assert_eq!(nofile.soft.as_ref().unwrap().value.value, Some(1));
+    assert_eq!(nofile.hard.as_ref().unwrap().value.value, Some(4));
+    let nproc = ul.iter().find(|u| u.name.value == "nproc").unwrap();
+    assert_eq!(nproc.soft.as_ref().unwrap().value.value, Some(20));
+    // depends_on: list and mapping forms merge as a mapping.
+    let deps: Vec<_> = a
+        .raw
+        .get("depends_on")
+        .unwrap()
+        .as_map()
+        .unwrap()
+        .iter()
+        .map(|e| e.key.clone())
+        .collect();
+    assert_eq!(deps, ["db", "cache"]);
+    // secrets are keyed by target: `one` is replaced in place.
+    let secrets: Vec<_> = a
+        .secrets
+        .as_ref()
+        .unwrap()
+        .value
+        .iter()
+        .map(|s| {
+            (
+                s.value.source.as_ref().unwrap().value.text.clone(),
+                s.value.mode.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        secrets,
+        [
+            ("one".into(), true),
+            ("two".into(), false),
+            ("three".into(), false)
+        ]
+    );
+    // devices are keyed by container path.
+    let devices = &a.devices.as_ref().unwrap().value;
+    assert_eq!(devices.len(), 1);
+    assert_eq!(
+        devices[0].value.source.as_ref().unwrap().value.text,
+        "/dev/b"
+    );
+    // healthcheck.test and entrypoint are replaced, other healthcheck fields kept.
+    let hc = &a.healthcheck.as_ref().unwrap().value;
+    assert!(
+        matches!(&hc.test.as_ref().unwrap().value, seaworthy_core::syntax::compose::Command::List(l) if l.len() == 3)
+    );
+    assert_eq!(hc.retries.as_ref().unwrap().value.value, Some(3));
+    assert!(matches!(
+        &a.entrypoint.as_ref().unwrap().value,
+        seaworthy_core::syntax::compose::Command::String(_)
+    ));
+    // A string or a list: tmpfs merges as a set.
+    let tmpfs: Vec<_> = a
+        .tmpfs
+        .as_ref()
+        .unwrap()
+        .value
+        .iter()
+        .map(|t| t.value.text.clone())
+        .collect();
+    assert_eq!(tmpfs, ["/run", "/tmp"]);
 }
 
 #[test]

@@ -166,6 +166,9 @@ pub enum MountKind {
     Image,
     Cluster,
     Other(String),
+    /// Short syntax whose source depends on an unknown variable: a bind mount or a named
+    /// volume depending on its value.
+    Unknown,
 }
 
 /// What a mount source looks like.
@@ -213,6 +216,7 @@ pub struct Mount {
     pub syntax: Syntax,
     pub kind: MountKind,
     pub source: Option<Item<Text>>,
+    /// `None` when there is no source, or when it depends on an unknown variable.
     pub source_kind: Option<SourceKind>,
     pub target: Option<Item<Text>>,
     /// `:ro`/`:rw` (short) or `read_only` (long).

@@ -1020,8 +1020,16 @@ impl<'a> Normalizer<'a> {
                     span: sc.sub_span(node.span, r.start, r.end),
                 };
                 let source = parts.source.clone().map(part);
-                let source_kind = source.as_ref().map(|src| SourceKind::of(&src.value.text));
+                // An unknown variable stays verbatim (`${DATA}`) in the text.
+                let unknown_source = source
+                    .as_ref()
+                    .is_some_and(|s| s.value.unknown && s.value.text.contains('$'));
+                let source_kind = source
+                    .as_ref()
+                    .filter(|_| !unknown_source)
+                    .map(|src| SourceKind::of(&src.value.text));
                 let kind = match source_kind {
+                    _ if unknown_source => MountKind::Unknown,
                     Some(k) if k.is_path() => MountKind::Bind,
                     _ => MountKind::Volume,
                 };

@@ -480,3 +480,52 @@ pub(crate) fn verbatim_start(
         ScalarStyle::Literal | ScalarStyle::Folded => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(raw: &str, text: &str, verbatim: Option<u32>) -> Scalar {
+        Scalar {
+            text: Text {
+                text: text.to_owned(),
+                raw: raw.to_owned(),
+                unknown: false,
+                interpolated: raw != text,
+            },
+            style: ScalarStyle::Plain,
+            verbatim,
+        }
+    }
+
+    #[test]
+    fn sub_spans_map_back_through_interpolation() {
+        let whole = Span::new(10, 16);
+        // Written as is.
+        let s = scalar("a:b:cd", "a:b:cd", Some(10));
+        assert_eq!(s.sub_span(whole, 2, 3), Span::new(12, 13));
+        // `K=${V}` read as `K=value`: the key maps exactly, the value covers the reference.
+        let s = scalar("K=${V}", "K=value", Some(10));
+        assert_eq!(s.sub_span(whole, 0, 1), Span::new(10, 11));
+        assert_eq!(s.sub_span(whole, 2, 7), Span::new(12, 16));
+        // `${H}:80` read as `host:80`: the suffix maps exactly.
+        let s = scalar("${H}:80", "host:80", Some(10));
+        assert_eq!(s.sub_span(Span::new(10, 17), 5, 7), Span::new(15, 17));
+        assert_eq!(s.sub_span(Span::new(10, 17), 0, 4), Span::new(10, 14));
+        // Escapes or block scalars: the whole value.
+        let s = scalar("a\tb", "a\tb", None);
+        assert_eq!(s.sub_span(whole, 1, 2), whole);
+        // Out of range: the whole content.
+        let s = scalar("abc", "abc", Some(10));
+        assert_eq!(s.sub_span(whole, 2, 9), Span::new(10, 13));
+    }
+
+    #[test]
+    fn join_path_attaches_indexes() {
+        let p: Vec<String> = ["services", "web", "ports", "[1]", "target"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert_eq!(join_path(&p), "services.web.ports[1].target");
+    }
+}
