@@ -354,6 +354,7 @@ fn more_merge_rules() {
         "    healthcheck:\n      test: [CMD, b, c]\n",
         "    entrypoint: c\n",
         "    tmpfs: [/tmp]\n",
+        "    image:\n",
     );
     let fs = MemoryLoader::new()
         .with("/p/compose.yaml", main)
@@ -365,6 +366,8 @@ fn more_merge_rules() {
     );
     assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
     let a = svc(&p, "a");
+    // A null does not remove the earlier value.
+    assert_eq!(a.image.as_ref().unwrap().value.text, "x");
     // A different logging driver replaces the whole logging block.
     let logging = a.raw.get("logging").unwrap();
     assert!(logging.get("options").is_none());

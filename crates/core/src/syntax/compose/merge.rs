@@ -1,7 +1,7 @@
 //! Compose's merge rules (compose-spec "Merge and override"), applied to override files,
 //! later documents of a file, `extends` and `include`.
 //!
-//! - mappings merge key by key, scalars are replaced;
+//! - mappings merge key by key, scalars are replaced, a null keeps the earlier value;
 //! - `command`, `entrypoint` and `healthcheck.test` are replaced, never merged;
 //! - `environment`, `labels`, `sysctls`, `annotations`, `extra_hosts`, `build.args`,
 //!   `build.labels`, `deploy.labels` and resource `labels` merge by key whether written as a
@@ -175,6 +175,10 @@ impl<'a> Merger<'a> {
     }
 
     fn default(&mut self, base: Node, over: Node) -> Node {
+        // A null over a value keeps the value, as compose does.
+        if over.is_null() && over.tag.is_none() {
+            return base;
+        }
         match (base.value, over.value) {
             (Value::Map(a), Value::Map(b)) => Node {
                 value: Value::Map(self.merge_maps(a, b)),
