@@ -1,14 +1,14 @@
 //! Parsers that keep exact byte spans. They know nothing about rules or findings.
 
+pub mod compose;
 pub mod docker_glob;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod expand;
 pub mod image_ref;
+pub mod shell;
 
 use crate::source::{Span, to_u32};
-
-pub mod shell;
 
 /// Text assembled from pieces of a file (for example a shell-form instruction whose line
 /// continuations and comment lines were removed), with a map from every byte of the text
