@@ -97,6 +97,10 @@ pub fn pin(image: &ImageRef) -> TagPin {
         return TagPin::Version;
     }
     let distro = DISTRO_IMAGES.contains(&image.path.as_str());
+    // Windows base images: `ltsc2022` is the release line, patched monthly under one tag.
+    if head.starts_with("ltsc") && image.path.starts_with("windows/") {
+        return TagPin::ReleaseLine(head.to_owned());
+    }
     if head == "lts" {
         return TagPin::ReleaseLine(head.to_owned());
     }
@@ -149,5 +153,14 @@ mod tests {
             TagPin::Version
         );
         assert_eq!(p("ubuntu:20240101"), TagPin::Version);
+        assert!(matches!(
+            p("mcr.microsoft.com/windows/servercore:ltsc2022"),
+            TagPin::ReleaseLine(_)
+        ));
+        assert!(matches!(
+            p("golang:windowsservercore-ltsc2022"),
+            TagPin::Channel(_)
+        ));
+        assert_eq!(p("python:3.13-windowsservercore-ltsc2022"), TagPin::Version);
     }
 }

@@ -1,0 +1,80 @@
+//! The official-image Dockerfiles (a copied subset under `tests/data/official/`, with their
+//! licenses) are well built: the default rules report nothing at `medium` or above on them,
+//! apart from `SW201` (official images run as root by design) and the justified exceptions
+//! below. Their build-from-source-and-purge and download-then-verify idioms must stay quiet.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use seaworthy_core::finding::Severity;
+
+/// `(rule, path fragment, reason)`: findings at medium or above that are right on these files.
+const JUSTIFIED: &[(&str, &str, &str)] = &[(
+    "SW101",
+    "docker-nginx/modules/",
+    "the modules example defaults `NGINX_FROM_IMAGE` to `nginx:mainline-alpine`, a moving channel \
+     tag: a true finding (the example is meant to be built with an explicit --build-arg)",
+)];
+
+fn dockerfiles(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            dockerfiles(&p, out);
+        } else if p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("Dockerfile")
+        {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn official_images_are_quiet_at_medium_and_above() {
+    let root = common::data_dir().join("official");
+    let mut files = Vec::new();
+    dockerfiles(&root, &mut files);
+    files.sort();
+    assert!(
+        files.len() >= 40,
+        "official subset missing ({} files)",
+        files.len()
+    );
+    let settings = common::default_settings();
+    let mut problems = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(path).unwrap();
+        for f in common::check_dockerfile(&text, &settings) {
+            if f.severity < Severity::Medium || f.rule.code == "SW201" {
+                continue;
+            }
+            if JUSTIFIED
+                .iter()
+                .any(|(code, frag, _)| *code == f.rule.code && rel.contains(frag))
+            {
+                continue;
+            }
+            let line = f.location.start().line;
+            problems.push(format!(
+                "{rel}:{line}: {} [{}] {}",
+                f.rule.code, f.severity, f.message
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} findings:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
