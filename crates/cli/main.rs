@@ -142,6 +142,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             ..opts.clone()
         });
         if let Some(path) = &t.path {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("cannot create the directory of report {}", path.display())
+                })?;
+            }
             seaworthy_report::write_atomically(path, |w| emitter.emit(&report, w))
                 .with_context(|| format!("cannot write report {}", path.display()))?;
         } else {

@@ -1,0 +1,3 @@
+module example.com/hardened
+
+go 1.23
