@@ -4,6 +4,7 @@
 //! or read outside the scanned directory.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -154,7 +155,7 @@ fn long_files_and_many_stages() {
     with_canary(&d);
     let mut lines = String::from("FROM alpine:3.20\n");
     for i in 0..100_000 {
-        lines.push_str(&format!("RUN echo {i}\n"));
+        let _ = writeln!(lines, "RUN echo {i}");
     }
     d.write("lines/Dockerfile", &lines);
     let mut stages = String::new();
@@ -162,11 +163,14 @@ fn long_files_and_many_stages() {
         if i == 0 {
             stages.push_str("FROM alpine:3.20 AS s0\n");
         } else {
-            stages.push_str(&format!(
-                "FROM s{} AS s{i}\nCOPY --from=s{} /a /a\n",
+            let _ = write!(
+                stages,
+                "FROM s{} AS s{i}
+COPY --from=s{} /a /a
+",
                 i - 1,
                 i / 2
-            ));
+            );
         }
     }
     d.write("stages/Dockerfile", &stages);
