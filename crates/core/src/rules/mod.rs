@@ -35,6 +35,11 @@ register_rules! {
     user {
         runs_as_root::RunsAsRoot,
         sudo_used::SudoUsed,
+        world_writable_permissions::WorldWritablePermissions,
+        setuid_bit_set::SetuidBitSet,
+        ssh_port_exposed::SshPortExposed,
+        password_set_in_build::PasswordSetInBuild,
+        user_not_numeric::UserNotNumeric,
     }
     secrets {
         secret_in_arg_or_env::SecretInArgOrEnv,
