@@ -491,6 +491,27 @@ mod tests {
         assert!(effect("o+w-").grants_world_write());
     }
 
+    #[test]
+    fn any_short_mode_parses_without_panicking() {
+        const CHARS: [char; 18] = [
+            'u', 'g', 'o', 'a', '+', '-', '=', 'r', 'w', 'x', 'X', 's', 't', ',', '0', '1', '7',
+            'é',
+        ];
+        let mut accepted = 0;
+        for a in CHARS {
+            for b in CHARS {
+                for c in CHARS {
+                    for d in CHARS {
+                        let mode: String = [a, b, c, d].iter().collect();
+                        accepted += usize::from(parse_mode(&mode).is_some());
+                    }
+                }
+            }
+        }
+        // Sanity: a good share of the combinations are valid modes, and not all.
+        assert!(accepted > 1_000 && accepted < 18usize.pow(4), "{accepted}");
+    }
+
     fn changes(src: &str) -> Vec<(String, String, bool, bool, bool)> {
         let script = shell::parse(&MappedText::contiguous(src, 0));
         mode_changes(&script)
