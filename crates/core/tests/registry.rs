@@ -242,9 +242,11 @@ fn fences(section: &str) -> Vec<(String, String)> {
     out
 }
 
-fn findings_for(code: &str, kind: &str, text: &str) -> usize {
+fn findings_for(code: &str, kind: &str, text: &str, config: Option<&str>) -> usize {
+    let options: seaworthy_core::settings::Options =
+        config.map_or_else(Default::default, |c| toml::from_str(c).unwrap());
     let settings = Settings::resolve(
-        &seaworthy_core::settings::Options::default(),
+        &options,
         &Overrides {
             select: Some(vec![code.to_owned()]),
             today: Some(seaworthy_core::date::Date::parse("2026-11-29").unwrap()),
@@ -270,15 +272,28 @@ fn findings_for(code: &str, kind: &str, text: &str) -> usize {
         .count()
 }
 
-/// The `## Example` block must trigger the rule and the `Use instead:` block must not.
+/// The `## Example` block must trigger the rule and the `Use instead:` block must not. A
+/// `toml` block in the example is the configuration both run with (rules that only act on
+/// an option).
 #[test]
 fn doc_examples_are_executed() {
     let mut failures = Vec::new();
     for m in metas() {
         let example = m.docs_section("Example").unwrap();
+        let config = fences(&example)
+            .into_iter()
+            .find(|(info, _)| info == "toml")
+            .map(|(_, body)| body);
+        let config = config.as_deref();
         let (bad_part, good_part) = example.split_once("Use instead:").unwrap();
-        let bad = fences(bad_part);
-        let good = fences(good_part);
+        let not_config = |fences: Vec<(String, String)>| -> Vec<(String, String)> {
+            fences
+                .into_iter()
+                .filter(|(info, _)| info != "toml")
+                .collect()
+        };
+        let bad = not_config(fences(bad_part));
+        let good = not_config(fences(good_part));
         let (Some((info, bad_text)), Some((_, good_text))) = (bad.first(), good.first()) else {
             failures.push(format!(
                 "{}: the example needs a fenced block before and after `Use instead:`",
@@ -295,10 +310,10 @@ fn doc_examples_are_executed() {
         if info.contains("ignore") {
             continue; // needs a context tree; covered by its fixtures
         }
-        if findings_for(m.code, kind, bad_text) == 0 {
+        if findings_for(m.code, kind, bad_text, config) == 0 {
             failures.push(format!("{}: the example does not trigger the rule", m.code));
         }
-        let n = findings_for(m.code, kind, good_text);
+        let n = findings_for(m.code, kind, good_text, config);
         if n != 0 {
             failures.push(format!(
                 "{}: `Use instead:` still triggers the rule {n} time(s)",

@@ -24,10 +24,22 @@ register_rules! {
     base_image {
         image_tag_mutable::ImageTagMutable,
         image_tag_major_only::ImageTagMajorOnly,
+        image_not_digest_pinned::ImageNotDigestPinned,
+        base_image_end_of_life::BaseImageEndOfLife,
+        base_image_eol_soon::BaseImageEolSoon,
+        base_image_not_minimal::BaseImageNotMinimal,
+        registry_not_allowed::RegistryNotAllowed,
+        image_not_official::ImageNotOfficial,
+        image_reference_unresolved::ImageReferenceUnresolved,
     }
     user {
         runs_as_root::RunsAsRoot,
         sudo_used::SudoUsed,
+        world_writable_permissions::WorldWritablePermissions,
+        setuid_bit_set::SetuidBitSet,
+        ssh_port_exposed::SshPortExposed,
+        password_set_in_build::PasswordSetInBuild,
+        user_not_numeric::UserNotNumeric,
     }
     secrets {
         secret_in_arg_or_env::SecretInArgOrEnv,
