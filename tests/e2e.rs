@@ -42,8 +42,12 @@ impl Dir {
 
     fn run_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_seaworthy"));
-        cmd.args(args)
-            .current_dir(&self.root)
+        cmd.args(args);
+        // End-of-life results depend on the day: pin it.
+        if args.first() == Some(&"check") && !args.contains(&"--date") {
+            cmd.args(["--date", "2026-11-29"]);
+        }
+        cmd.current_dir(&self.root)
             .env_remove("NO_COLOR")
             .env_remove("CI_PROJECT_DIR")
             .env_remove("SOURCE_DATE_EPOCH")
@@ -83,7 +87,7 @@ fn stderr(o: &Output) -> String {
 }
 
 const INSECURE: &str = "FROM node\nRUN curl -fsSL https://example.com/i.sh | sh\nCMD [\"node\"]\n";
-const CLEAN: &str = "FROM alpine:3.20.3\nUSER 10001\nCMD [\"sh\"]\n";
+const CLEAN: &str = "FROM alpine:3.22.2\nUSER 10001\nCMD [\"sh\"]\n";
 
 #[test]
 fn exit_codes_follow_fail_on() {
@@ -260,7 +264,7 @@ fn config_is_discovered_and_validated() {
     d.write("Dockerfile", INSECURE);
     d.write(
         ".seaworthy.toml",
-        "ignore = [\"SW101\", \"SW502\", \"SW201\"]\n",
+        "ignore = [\"SW1\", \"SW502\", \"SW201\"]\n",
     );
     let o = d.run(&["check", "--format", "concise"]);
     assert_eq!(stdout(&o), "", "all findings ignored by config");
@@ -286,7 +290,7 @@ fn suppressions_and_selectors() {
         "Dockerfile",
         "# seaworthy: ignore[SW101] pinned by the platform team\nFROM node\nUSER 10001\n",
     );
-    let o = d.run(&["check", "--format", "concise"]);
+    let o = d.run(&["check", "--format", "concise", "--select", "SW101,SW002"]);
     assert_eq!(stdout(&o), "");
     let o = d.run(&["check", "--format", "concise", "--ignore-suppressions"]);
     assert!(stdout(&o).contains("SW101"));
@@ -314,6 +318,8 @@ fn explicit_files_stdin_and_build_args() {
         "build/app.docker",
         "--format",
         "concise",
+        "--select",
+        "SW101",
         "--build-arg",
         "TAG=1.27.3",
     ]);
@@ -324,6 +330,8 @@ fn explicit_files_stdin_and_build_args() {
             "-",
             "--stdin-filename",
             "svc/Dockerfile",
+            "--select",
+            "SW101",
             "--format",
             "concise",
         ],
@@ -340,7 +348,7 @@ fn target_changes_the_shipped_stage() {
     let d = Dir::new("target");
     d.write(
         "Dockerfile",
-        "FROM alpine:3.20.3 AS debug\nRUN id\nFROM alpine:3.20.3 AS release\nUSER 10001\n",
+        "FROM alpine:3.22.2 AS debug\nRUN id\nFROM alpine:3.22.2 AS release\nUSER 10001\n",
     );
     let o = d.run(&["check", "--format", "concise", "--select", "SW201"]);
     assert_eq!(stdout(&o), "");

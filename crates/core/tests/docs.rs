@@ -12,6 +12,12 @@ fn docs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules")
 }
 
+fn is_markdown(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
 #[test]
 fn rule_docs_are_up_to_date() {
     let mut expected: BTreeMap<String, String> = BTreeMap::new();
@@ -25,7 +31,7 @@ fn rule_docs_are_up_to_date() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();
-            if name.ends_with(".md") && !expected.contains_key(&name) {
+            if is_markdown(&name) && !expected.contains_key(&name) {
                 std::fs::remove_file(&path).unwrap();
             }
         }
@@ -45,7 +51,7 @@ fn rule_docs_are_up_to_date() {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for entry in entries {
             let name = entry.unwrap().file_name().to_string_lossy().to_string();
-            if name.ends_with(".md") && !expected.contains_key(&name) {
+            if is_markdown(&name) && !expected.contains_key(&name) {
                 stale.push(format!("{name} belongs to no rule"));
             }
         }

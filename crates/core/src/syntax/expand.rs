@@ -1076,6 +1076,7 @@ fn expand_template(out: &mut String, mut template: &str, whole: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn env() -> HashMap<String, String> {
         [
@@ -1310,7 +1311,7 @@ mod tests {
         let nested = |n: usize| {
             let mut s = String::new();
             for i in 0..n {
-                s.push_str(&format!("${{A{i}:-"));
+                let _ = write!(s, "${{A{i}:-");
             }
             s.push('x');
             s.push_str(&"}".repeat(n));
@@ -1427,7 +1428,7 @@ mod tests {
         let m: HashMap<String, String> = [("A".to_owned(), "1".to_owned())].into();
         assert_eq!(m.lookup("A"), Lookup::Value("1"));
         assert_eq!(m.lookup("B"), Lookup::Undefined);
-        assert_eq!((&m).lookup("A"), Lookup::Value("1"));
+        assert_eq!(Env::lookup(&&m, "A"), Lookup::Value("1"));
         assert_eq!(NoEnv.lookup("A"), Lookup::Undefined);
         assert_eq!(AllUnknown.lookup("A"), Lookup::Unknown);
         let owned = String::from("scoped");
