@@ -70,7 +70,7 @@ done <<<"${INPUT_PATHS:-}"
 # no variables).
 extra=()
 if [ -n "$(sw_trim "${INPUT_ARGS:-}")" ]; then
-    read -r -d '' -a extra <<<"${INPUT_ARGS}" || true
+    IFS=$' \t\r\n' read -r -d '' -a extra <<<"${INPUT_ARGS}" || true
 fi
 
 # A report path: absolute (relative ones are taken from the working directory), on one line.

@@ -277,7 +277,12 @@ pub(crate) fn sha256(path: &Path) -> String {
     let out = Command::new("sha256sum")
         .arg(path)
         .output()
-        .or_else(|_| Command::new("shasum").args(["-a", "256"]).arg(path).output())
+        .or_else(|_| {
+            Command::new("shasum")
+                .args(["-a", "256"])
+                .arg(path)
+                .output()
+        })
         .expect("sha256sum or shasum");
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()[..64].to_owned()

@@ -74,7 +74,11 @@ impl Case {
     /// install (version: path), scan and gate, as action.yml chains them, with one input set.
     fn run(&self, input: &str, value: &str) -> Vec<StepRun> {
         let _ = fs::remove_file(&self.argv_log);
-        let version = if input == "INPUT_VERSION" { value } else { "path" };
+        let version = if input == "INPUT_VERSION" {
+            value
+        } else {
+            "path"
+        };
         let install = Step::new(&self.sb, "install.sh")
             .env("INPUT_VERSION", version)
             .path_first(&self.bin)
@@ -236,7 +240,10 @@ fn annotations_and_job_summary() {
 fn report_files() {
     let case = Case::new("hostile-files");
     let workspace = case.sb.workspace();
-    for (input, output) in [("INPUT_SARIF_FILE", "sarif-file"), ("INPUT_JUNIT_FILE", "junit-file")] {
+    for (input, output) in [
+        ("INPUT_SARIF_FILE", "sarif-file"),
+        ("INPUT_JUNIT_FILE", "junit-file"),
+    ] {
         for value in hostile_values(&path_str(&case.canary)) {
             let steps = case.run(input, &value);
             case.assert_contained(input, &value, &steps);
@@ -249,7 +256,10 @@ fn report_files() {
             assert_eq!(scan.code, 0, "{}", describe(&steps));
             let expected = format!("{}/{}", path_str(&workspace), value);
             assert_eq!(scan.out(output), expected);
-            assert!(PathBuf::from(&expected).is_file(), "{expected:?} was not written");
+            assert!(
+                PathBuf::from(&expected).is_file(),
+                "{expected:?} was not written"
+            );
             assert_eq!(last(&steps).code, 1, "the gate still fails on the findings");
         }
     }
@@ -262,13 +272,22 @@ fn category() {
         let steps = case.run("INPUT_CATEGORY", &value);
         case.assert_contained("category", &value, &steps);
         let argv = case.argv().expect("seaworthy ran");
-        assert!(argv.contains(&format!("--sarif-category={value}")), "{argv:?}");
+        assert!(
+            argv.contains(&format!("--sarif-category={value}")),
+            "{argv:?}"
+        );
         let scan = &steps[1];
         assert_eq!(scan.code, 0, "{}", describe(&steps));
         let sarif: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(scan.out("sarif-file")).unwrap()).unwrap();
-        let id = sarif["runs"][0]["automationDetails"]["id"].as_str().unwrap();
-        assert_eq!(id.strip_suffix('/').unwrap(), value, "the category arrives verbatim");
+        let id = sarif["runs"][0]["automationDetails"]["id"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            id.strip_suffix('/').unwrap(),
+            value,
+            "the category arrives verbatim"
+        );
     }
 }
 
@@ -293,7 +312,11 @@ fn args() {
         let words: Vec<&str> = value.split_ascii_whitespace().collect();
         let argv = case.argv().expect("seaworthy ran");
         let dashdash = argv.iter().position(|a| a == "--").unwrap();
-        assert_eq!(argv[dashdash - words.len()..dashdash], words[..], "{value:?}");
+        assert_eq!(
+            argv[dashdash - words.len()..dashdash],
+            words[..],
+            "{value:?}"
+        );
         if value == "--exit-zero" {
             // A real flag, and a documented one: report-only mode.
             assert_eq!(last(&steps).code, 0, "{}", describe(&steps));

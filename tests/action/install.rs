@@ -1,6 +1,7 @@
 //! `action/install.sh`: release archives verified against committed checksums, the tool
 //! cache, `version: path`, and refusals.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use std::process::Command;
 
 use crate::harness::{Sandbox, Step, StepRun, have, path_str, run_ok, sha256};
 
-/// (RUNNER_OS, RUNNER_ARCH, release target, tool-cache architecture).
+/// (`RUNNER_OS`, `RUNNER_ARCH`, release target, tool-cache architecture).
 const RUNNERS: [(&str, &str, &str, &str); 6] = [
     ("Linux", "X64", "x86_64-unknown-linux-musl", "x64"),
     ("Linux", "ARM64", "aarch64-unknown-linux-musl", "arm64"),
@@ -51,7 +52,11 @@ impl<'a> Release<'a> {
     }
 
     fn archive_path(&self, version: &str, target: &str) -> PathBuf {
-        let ext = if target.contains("windows") { "zip" } else { "tar.gz" };
+        let ext = if target.contains("windows") {
+            "zip"
+        } else {
+            "tar.gz"
+        };
         self.downloads
             .join(format!("v{version}"))
             .join(format!("seaworthy-{version}-{target}.{ext}"))
@@ -71,7 +76,11 @@ impl<'a> Release<'a> {
             let name = format!("seaworthy-{version}-{target}");
             let dir = stage.join(&name);
             fs::create_dir_all(&dir).unwrap();
-            let bin = dir.join(if windows { "seaworthy.exe" } else { "seaworthy" });
+            let bin = dir.join(if windows {
+                "seaworthy.exe"
+            } else {
+                "seaworthy"
+            });
             fs::write(
                 &bin,
                 format!("#!/bin/sh\necho \"seaworthy {version} {target}\"\n"),
@@ -100,10 +109,12 @@ impl<'a> Release<'a> {
                 );
             }
             let file = archive.file_name().unwrap().to_str().unwrap().to_owned();
-            sums.push_str(&format!("{}  {file}\n", sha256(&archive)));
+            writeln!(sums, "{}  {file}", sha256(&archive)).unwrap();
         }
         fs::write(
-            self.action.join("checksums").join(format!("v{version}.sha256")),
+            self.action
+                .join("checksums")
+                .join(format!("v{version}.sha256")),
             sums,
         )
         .unwrap();
@@ -155,13 +166,21 @@ fn installs_the_verified_archive_for_every_runner() {
         assert_eq!(run.out("binary"), path_str(&expected), "{os}/{arch}");
         assert_eq!(run.out("version"), "1.2.3");
         assert_eq!(run.out("cache-hit"), "false");
-        assert!(run.stdout.contains("Verified SHA-256"), "{}", run.describe());
+        assert!(
+            run.stdout.contains("Verified SHA-256"),
+            "{}",
+            run.describe()
+        );
         assert_eq!(
             run_binary(run.out("binary")),
             format!("seaworthy 1.2.3 {target}"),
             "{os}/{arch} installed the wrong archive"
         );
-        assert!(cache.join(format!("seaworthy/1.2.3/{cache_arch}.complete")).is_file());
+        assert!(
+            cache
+                .join(format!("seaworthy/1.2.3/{cache_arch}.complete"))
+                .is_file()
+        );
         if arch == "ARM64" && os == "Windows" {
             assert!(
                 run.commands().iter().any(|c| c.name == "notice"),
@@ -186,7 +205,11 @@ fn reuses_the_tool_cache_without_downloading() {
     assert_eq!(second.code, 0, "{}", second.describe());
     assert_eq!(second.out("cache-hit"), "true");
     assert_eq!(second.out("binary"), first.out("binary"));
-    assert!(!second.stdout.contains("Downloading"), "{}", second.describe());
+    assert!(
+        !second.stdout.contains("Downloading"),
+        "{}",
+        second.describe()
+    );
 }
 
 #[test]
@@ -201,7 +224,10 @@ fn refuses_an_archive_whose_checksum_does_not_match() {
     fs::write(&archive, bytes).unwrap();
 
     let run = release.install("1.2.3").run();
-    assert_refused(&run, "checksum mismatch for seaworthy-1.2.3-x86_64-unknown-linux-musl.tar.gz");
+    assert_refused(
+        &run,
+        "checksum mismatch for seaworthy-1.2.3-x86_64-unknown-linux-musl.tar.gz",
+    );
     assert!(
         !sb.path("toolcache/seaworthy/1.2.3/x64/seaworthy").exists(),
         "the unverified binary was installed"
@@ -214,11 +240,11 @@ fn refuses_an_archive_without_a_checksum_line() {
     let sb = Sandbox::new("install-noline");
     let release = Release::new(&sb);
     release.publish("1.2.3", &["x86_64-unknown-linux-musl"]);
-    let run = release
-        .install("1.2.3")
-        .env("RUNNER_ARCH", "ARM64")
-        .run();
-    assert_refused(&run, "has no SHA-256 for seaworthy-1.2.3-aarch64-unknown-linux-musl.tar.gz");
+    let run = release.install("1.2.3").env("RUNNER_ARCH", "ARM64").run();
+    assert_refused(
+        &run,
+        "has no SHA-256 for seaworthy-1.2.3-aarch64-unknown-linux-musl.tar.gz",
+    );
 }
 
 #[test]
@@ -252,7 +278,12 @@ fn names_the_runner_it_has_no_release_for() {
     let sb = Sandbox::new("install-unknown");
     let release = Release::new(&sb);
     release.publish("1.2.3", &["x86_64-unknown-linux-musl"]);
-    for (os, arch) in [("FreeBSD", "X64"), ("Linux", "ARM"), ("Linux", "X86"), ("", "")] {
+    for (os, arch) in [
+        ("FreeBSD", "X64"),
+        ("Linux", "ARM"),
+        ("Linux", "X86"),
+        ("", ""),
+    ] {
         let run = release
             .install("1.2.3")
             .env("RUNNER_OS", os)

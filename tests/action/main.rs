@@ -5,6 +5,7 @@
 //!
 //! The script tests need bash, tar and sha256sum (or shasum): they run on Linux and macOS.
 //! Windows runners are covered by the action self-test workflow.
+#![allow(clippy::unwrap_used)]
 
 #[cfg(unix)]
 mod harness;

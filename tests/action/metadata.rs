@@ -19,10 +19,7 @@ fn files_in(rel: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(repo().join(rel))
         .unwrap_or_else(|e| panic!("{rel}: {e}"))
         .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "yml" || e == "yaml")
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
         .collect();
     files.sort();
     files
@@ -32,11 +29,11 @@ fn files_in(rel: &str) -> Vec<PathBuf> {
 fn github_files() -> Vec<(String, String)> {
     let mut files = vec![repo().join("action.yml")];
     files.extend(files_in(".github/workflows"));
-    files.extend(
-        files_in("examples/ci")
-            .into_iter()
-            .filter(|p| yaml::parse(&fs::read_to_string(p).unwrap()).get("jobs").is_some()),
-    );
+    files.extend(files_in("examples/ci").into_iter().filter(|p| {
+        yaml::parse(&fs::read_to_string(p).unwrap())
+            .get("jobs")
+            .is_some()
+    }));
     files
         .into_iter()
         .map(|p| {
@@ -86,11 +83,21 @@ fn action_metadata_has_the_required_keys() {
     );
     for (name, input) in inputs {
         assert!(
-            input.get("description").and_then(Yaml::str).is_some_and(|d| d.len() > 10),
+            input
+                .get("description")
+                .and_then(Yaml::str)
+                .is_some_and(|d| d.len() > 10),
             "input {name} has no description"
         );
-        assert_eq!(input.get("required").and_then(Yaml::str), Some("false"), "{name}");
-        assert!(input.get("default").is_some(), "input {name} has no default");
+        assert_eq!(
+            input.get("required").and_then(Yaml::str),
+            Some("false"),
+            "{name}"
+        );
+        assert!(
+            input.get("default").is_some(),
+            "input {name} has no default"
+        );
     }
 
     let steps = action.at(&["runs", "steps"]).items();
@@ -99,11 +106,18 @@ fn action_metadata_has_the_required_keys() {
         .filter_map(|s| s.get("id").and_then(Yaml::str).map(|id| (id, s)))
         .collect();
     let output_ref = Regex::new(r"^\$\{\{ steps\.([a-z-]+)\.outputs\.([a-z-]+) \}\}$").unwrap();
+    let script_ref = Regex::new(r"action/([a-z]+\.sh)").unwrap();
     let outputs = action.at(&["outputs"]).entries();
     let names: BTreeSet<&str> = outputs.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         names,
-        BTreeSet::from(["findings", "max-severity", "sarif-file", "junit-file", "version"])
+        BTreeSet::from([
+            "findings",
+            "max-severity",
+            "sarif-file",
+            "junit-file",
+            "version"
+        ])
     );
     for (name, output) in outputs {
         assert!(output.get("description").is_some(), "output {name}");
@@ -116,7 +130,7 @@ fn action_metadata_has_the_required_keys() {
             .unwrap_or_else(|| panic!("output {name} names no step"));
         // The step's script writes that output.
         let run = step.at(&["run"]).str().unwrap();
-        let script = Regex::new(r"action/([a-z]+\.sh)").unwrap().captures(run).unwrap()[1].to_owned();
+        let script = script_ref.captures(run).unwrap()[1].to_owned();
         let source = read(&format!("action/{script}"));
         assert!(
             source.contains(&format!("sw_set_output {} ", &caps[2])),
@@ -146,20 +160,21 @@ fn inputs_reach_the_scripts_only_through_env() {
     assert_eq!(used, declared, "inputs used vs declared");
 
     // Each step passes inputs as INPUT_<NAME> variables, named after the input.
+    let input_ref = Regex::new(r"^\$\{\{ inputs\.([a-z-]+) \}\}$").unwrap();
     let mut env_names = BTreeSet::new();
     for step in action.at(&["runs", "steps"]).items() {
         if let Some(run) = step.get("run") {
             assert_eq!(step.get("shell").and_then(Yaml::str), Some("bash"));
             let run = run.str().unwrap();
             assert!(!run.contains("${{"), "expression inside run: {run}");
-            assert!(run.starts_with("bash \"$GITHUB_ACTION_PATH/action/"), "{run}");
+            assert!(
+                run.starts_with("bash \"$GITHUB_ACTION_PATH/action/"),
+                "{run}"
+            );
         }
         for (name, value) in step.get("env").map(Yaml::entries).unwrap_or_default() {
             let value = value.str().unwrap();
-            if let Some(caps) = Regex::new(r"^\$\{\{ inputs\.([a-z-]+) \}\}$")
-                .unwrap()
-                .captures(value)
-            {
+            if let Some(caps) = input_ref.captures(value) {
                 assert_eq!(*name, input_env_name(&caps[1]), "{name}: {value}");
             }
             env_names.insert(name.clone());
@@ -172,10 +187,17 @@ fn inputs_reach_the_scripts_only_through_env() {
         .iter()
         .find(|s| s.get("uses").is_some())
         .unwrap();
-    assert!(upload.at(&["if"]).str().unwrap().contains("inputs.upload-sarif == 'true'"));
+    assert!(
+        upload
+            .at(&["if"])
+            .str()
+            .unwrap()
+            .contains("inputs.upload-sarif == 'true'")
+    );
 
     // Every INPUT_* variable a script reads is set by action.yml.
-    let read_var = Regex::new(r"\b(INPUT_[A-Z_]+|SEAWORTHY_BIN|MAX_SEVERITY|FINDINGS|VERDICT)\b").unwrap();
+    let read_var =
+        Regex::new(r"\b(INPUT_[A-Z_]+|SEAWORTHY_BIN|MAX_SEVERITY|FINDINGS|VERDICT)\b").unwrap();
     for script in ["install.sh", "scan.sh", "gate.sh"] {
         let source = read(&format!("action/{script}"));
         for caps in read_var.captures_iter(&source) {
@@ -193,7 +215,10 @@ fn no_expression_inside_a_run() {
     for (file, text) in github_files() {
         let doc = yaml::parse(&text);
         let runs = doc.all_values("run");
-        assert!(!runs.is_empty() || file.starts_with("examples"), "{file} has no run:");
+        assert!(
+            !runs.is_empty() || file.starts_with("examples"),
+            "{file} has no run:"
+        );
         for run in runs {
             assert!(
                 !run.contains("${{"),
@@ -214,8 +239,9 @@ fn no_expression_inside_a_run() {
 #[test]
 fn every_uses_is_pinned_by_commit() {
     let pinned =
-        Regex::new(r"^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)(/[A-Za-z0-9_./-]+)?@([0-9a-f]{40})$").unwrap();
-    let line = Regex::new(r"^\s*(?:-\s+)?uses:\s*(\S+)\s*(?:#\s*(\S+))?\s*$").unwrap();
+        Regex::new(r"^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)(/[A-Za-z0-9_./-]+)?@([0-9a-f]{40})$")
+            .unwrap();
+    let line = Regex::new(r"^\s*(?:-\s+)?uses:\s*(\S+)\s*(?:#\s*(\S+).*)?$").unwrap();
     let version = Regex::new(r"^v\d+(\.\d+)*$").unwrap();
     let mut shas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut count = 0;
@@ -237,19 +263,32 @@ fn every_uses_is_pinned_by_commit() {
         // The line says which release the commit is.
         let mut on_lines = 0;
         for l in text.lines() {
-            let Some(caps) = line.captures(l) else { continue };
+            let Some(caps) = line.captures(l) else {
+                continue;
+            };
             on_lines += 1;
             if caps[1].starts_with("./") {
                 continue;
             }
             let tag = caps.get(2).map_or("", |m| m.as_str());
-            assert!(version.is_match(tag), "{file}: `{l}` needs a `# vX.Y.Z` comment");
+            assert!(
+                version.is_match(tag),
+                "{file}: `{l}` needs a `# vX.Y.Z` comment"
+            );
         }
-        assert_eq!(on_lines, uses.len(), "{file}: a uses: the line check did not see");
+        assert_eq!(
+            on_lines,
+            uses.len(),
+            "{file}: a uses: the line check did not see"
+        );
     }
     assert!(count > 0);
     for (action, set) in shas {
-        assert_eq!(set.len(), 1, "{action} is pinned to several commits: {set:?}");
+        assert_eq!(
+            set.len(),
+            1,
+            "{action} is pinned to several commits: {set:?}"
+        );
     }
 }
 
@@ -260,9 +299,16 @@ fn workflows_declare_least_privilege() {
         let doc = yaml::parse(&text);
         let name = path.display();
         // Top level: nothing; jobs ask for what they need.
-        assert_eq!(doc.get("permissions"), Some(&Yaml::Map(Vec::new())), "{name}");
+        assert_eq!(
+            doc.get("permissions"),
+            Some(&Yaml::Map(Vec::new())),
+            "{name}"
+        );
         for (job, body) in doc.at(&["jobs"]).entries() {
-            assert!(body.get("permissions").is_some(), "{name}: job {job} states its permissions");
+            assert!(
+                body.get("permissions").is_some(),
+                "{name}: job {job} states its permissions"
+            );
             assert!(
                 body.get("timeout-minutes").is_some(),
                 "{name}: job {job} has no timeout"
@@ -308,13 +354,24 @@ fn pre_commit_hooks_cover_every_file_seaworthy_reads() {
         ".env",
         ".seaworthy.toml",
     ];
-    let other = ["README.md", "src/main.rs", "Cargo.toml", "compose.md", "notes/dockerfiles.txt"];
+    let other = [
+        "README.md",
+        "src/main.rs",
+        "Cargo.toml",
+        "compose.md",
+        "notes/dockerfiles.txt",
+    ];
     for hook in hooks {
         let id = hook.at(&["id"]).str().unwrap();
         for key in ["name", "entry", "language", "description"] {
             assert!(hook.get(key).is_some(), "hook {id} has no {key}");
         }
-        assert!(hook.at(&["entry"]).str().unwrap().starts_with("seaworthy check"));
+        assert!(
+            hook.at(&["entry"])
+                .str()
+                .unwrap()
+                .starts_with("seaworthy check")
+        );
         // A change to an ignore file or compose file changes the findings of other files:
         // the hook checks the repository rather than the changed files.
         assert_eq!(hook.at(&["pass_filenames"]).str(), Some("false"), "{id}");
@@ -330,24 +387,43 @@ fn pre_commit_hooks_cover_every_file_seaworthy_reads() {
         .iter()
         .map(|h| h.at(&["language"]).str().unwrap())
         .collect();
-    assert!(languages.contains("rust") && languages.contains("system"), "{languages:?}");
+    assert!(
+        languages.contains("rust") && languages.contains("system"),
+        "{languages:?}"
+    );
 }
 
 #[test]
 fn gitlab_jobs_publish_junit_and_code_quality() {
-    for rel in ["ci/gitlab/seaworthy.gitlab-ci.yml", "examples/ci/gitlab-ci.yml"] {
+    for rel in [
+        "ci/gitlab/seaworthy.gitlab-ci.yml",
+        "examples/ci/gitlab-ci.yml",
+    ] {
         let doc = yaml::parse(&read(rel));
         let jobs: Vec<&Yaml> = doc.maps_with("artifacts");
         assert!(!jobs.is_empty(), "{rel} has no job with artifacts");
         for job in jobs {
-            assert_eq!(job.at(&["artifacts", "when"]).str(), Some("always"), "{rel}");
+            assert_eq!(
+                job.at(&["artifacts", "when"]).str(),
+                Some("always"),
+                "{rel}"
+            );
             let reports = job.at(&["artifacts", "reports"]);
             assert!(reports.get("junit").is_some(), "{rel}: no reports:junit");
-            assert!(reports.get("codequality").is_some(), "{rel}: no reports:codequality");
+            assert!(
+                reports.get("codequality").is_some(),
+                "{rel}: no reports:codequality"
+            );
         }
     }
     let template = read("ci/gitlab/seaworthy.gitlab-ci.yml");
-    assert!(template.contains("sha256sum -c"), "the template verifies its download");
+    assert!(
+        template.contains("sha256sum -c"),
+        "the template verifies its download"
+    );
     let image = Regex::new(r"image:\s*\S+@sha256:[0-9a-f]{64}").unwrap();
-    assert!(image.is_match(&template), "the template pins its image by digest");
+    assert!(
+        image.is_match(&template),
+        "the template pins its image by digest"
+    );
 }

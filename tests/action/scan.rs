@@ -117,9 +117,16 @@ fn gate_exit_code_follows_fail_on() {
 
     let mut passed = 0;
     let mut failed = 0;
-    for fail_on in ["critical", "high", "medium", "low", "info", "never", "", "HIGH", "none"] {
+    for fail_on in [
+        "critical", "high", "medium", "low", "info", "never", "", "HIGH", "none",
+    ] {
         let run = scan(&sb).env("INPUT_FAIL_ON", fail_on).run();
-        assert_eq!(run.code, 0, "findings never fail the scan step: {}", run.describe());
+        assert_eq!(
+            run.code,
+            0,
+            "findings never fail the scan step: {}",
+            run.describe()
+        );
         assert_eq!(run.out("findings"), findings.to_string());
         assert_eq!(run.out("max-severity"), max);
         let normalized = fail_on.to_ascii_lowercase();
@@ -136,7 +143,9 @@ fn gate_exit_code_follows_fail_on() {
         if expected == 1 {
             failed += 1;
             assert!(
-                g.errors().iter().any(|e| e.contains(&format!("the most severe {max}"))),
+                g.errors()
+                    .iter()
+                    .any(|e| e.contains(&format!("the most severe {max}"))),
                 "{}",
                 g.describe()
             );
@@ -144,7 +153,10 @@ fn gate_exit_code_follows_fail_on() {
             passed += 1;
         }
     }
-    assert!(passed > 0 && failed > 0, "the project exercises both outcomes");
+    assert!(
+        passed > 0 && failed > 0,
+        "the project exercises both outcomes"
+    );
 }
 
 #[test]
@@ -165,13 +177,28 @@ fn reports_are_written_when_the_gate_fails() {
     assert_eq!(sarif, path_str(&dir.join("reports/out.sarif")));
     assert_eq!(sarif_results(sarif).len() as u64, findings);
     let junit = fs::read_to_string(run.out("junit-file")).unwrap();
-    assert_eq!(run.out("junit-file"), path_str(&dir.join("reports/junit.xml")));
-    assert_eq!(junit.matches("<failure").count() as u64, findings, "{junit}");
+    assert_eq!(
+        run.out("junit-file"),
+        path_str(&dir.join("reports/junit.xml"))
+    );
+    assert_eq!(
+        junit.matches("<failure").count() as u64,
+        findings,
+        "{junit}"
+    );
     assert!(run.summary.contains("findings"), "{}", run.summary);
     let notes = annotations(&run);
     assert_eq!(notes.len() as u64, findings, "{}", run.describe());
-    assert!(notes.iter().all(|c| c.properties.starts_with("file=Dockerfile,")));
-    assert!(notes.iter().any(|c| c.name == "error"), "{}", run.describe());
+    assert!(
+        notes
+            .iter()
+            .all(|c| c.properties.starts_with("file=Dockerfile,"))
+    );
+    assert!(
+        notes.iter().any(|c| c.name == "error"),
+        "{}",
+        run.describe()
+    );
 }
 
 #[test]
@@ -196,12 +223,20 @@ fn without_fail_on_the_configuration_decides() {
         ("lenient", "", 0),
         ("lenient", "low", 1),
     ] {
-        let run = scan(&sb).env("INPUT_WORKING_DIRECTORY", dir).env("INPUT_FAIL_ON", fail_on).run();
+        let run = scan(&sb)
+            .env("INPUT_WORKING_DIRECTORY", dir)
+            .env("INPUT_FAIL_ON", fail_on)
+            .run();
         assert_eq!(run.code, 0, "{}", run.describe());
         assert_eq!(run.out("findings"), "1");
         assert_eq!(run.out("max-severity"), "low");
         let g = gate(&sb, &run, fail_on);
-        assert_eq!(g.code, expected, "{dir} fail-on {fail_on:?}: {}", g.describe());
+        assert_eq!(
+            g.code,
+            expected,
+            "{dir} fail-on {fail_on:?}: {}",
+            g.describe()
+        );
     }
 }
 
@@ -234,7 +269,8 @@ fn paths_are_rebased_onto_the_workspace() {
     assert!(!notes.is_empty());
     for note in &notes {
         assert!(
-            note.properties.starts_with("file=services/api v2/Dockerfile,"),
+            note.properties
+                .starts_with("file=services/api v2/Dockerfile,"),
             "{note:?}"
         );
     }
@@ -246,10 +282,14 @@ fn paths_are_rebased_onto_the_workspace() {
     // Outside the workspace nothing can be rebased: say so.
     let outside = Sandbox::new("scan-outside");
     let dir = project(&outside, "", INSECURE);
-    let run = scan(&sb).env("INPUT_WORKING_DIRECTORY", path_str(&dir)).run();
+    let run = scan(&sb)
+        .env("INPUT_WORKING_DIRECTORY", path_str(&dir))
+        .run();
     assert_eq!(run.code, 0, "{}", run.describe());
     assert!(
-        run.commands().iter().any(|c| c.name == "warning" && c.message.contains("outside the workspace")),
+        run.commands()
+            .iter()
+            .any(|c| c.name == "warning" && c.message.contains("outside the workspace")),
         "{}",
         run.describe()
     );

@@ -74,7 +74,10 @@ fn root_dockerfile_follows_the_checklist() {
     let text = fs::read_to_string(repo().join("Dockerfile")).unwrap();
     let ast = dockerfile::parse(&text);
     assert!(ast.errors.is_empty(), "{:?}", ast.errors);
-    assert!(ast.directives.is_empty(), "no syntax directive: it would pull an unpinned frontend");
+    assert!(
+        ast.directives.is_empty(),
+        "no syntax directive: it would pull an unpinned frontend"
+    );
 
     let digest = regex::Regex::new(r"^[a-z0-9./-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$").unwrap();
     let mut stages: Vec<Vec<&dockerfile::Instruction>> = Vec::new();
@@ -95,10 +98,19 @@ fn root_dockerfile_follows_the_checklist() {
         base.starts_with("gcr.io/distroless/static") && base.contains(":nonroot@"),
         "step 1: a minimal, non-root base: {base}"
     );
-    assert!(last.iter().all(|i| i.keyword != Keyword::Run), "RUN in the final stage");
-    assert!(last.iter().all(|i| i.keyword != Keyword::Add), "ADD in the final stage");
+    assert!(
+        last.iter().all(|i| i.keyword != Keyword::Run),
+        "RUN in the final stage"
+    );
+    assert!(
+        last.iter().all(|i| i.keyword != Keyword::Add),
+        "ADD in the final stage"
+    );
     for instr in last.iter().filter(|i| i.keyword == Keyword::Copy) {
-        assert!(instr.flag("from").is_some(), "the final stage copies only build output");
+        assert!(
+            instr.flag("from").is_some(),
+            "the final stage copies only build output"
+        );
     }
     // Step 2: a numeric, non-root user.
     let users: Vec<String> = last
@@ -114,7 +126,10 @@ fn root_dockerfile_follows_the_checklist() {
     assert!(uid.parse::<u32>().unwrap() > 0 && gid.parse::<u32>().unwrap() > 0);
     // Exec-form entrypoint (signals reach the program), and an explicit HEALTHCHECK NONE:
     // a command-line tool has nothing to probe.
-    let entrypoint = last.iter().find(|i| i.keyword == Keyword::Entrypoint).unwrap();
+    let entrypoint = last
+        .iter()
+        .find(|i| i.keyword == Keyword::Entrypoint)
+        .unwrap();
     assert!(entrypoint.args.is_exec());
     assert!(last.iter().any(|i| i.keyword == Keyword::Healthcheck));
     // Step 10: no secrets passed as build arguments or environment.
@@ -122,10 +137,19 @@ fn root_dockerfile_follows_the_checklist() {
 
     // Step 6: the build context is an allow-list.
     let ignore = fs::read_to_string(repo().join(".dockerignore")).unwrap();
-    let first = ignore.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty());
-    assert_eq!(first, Some("*"), "the .dockerignore starts by excluding everything");
+    let first = ignore
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty());
+    assert_eq!(
+        first,
+        Some("*"),
+        "the .dockerignore starts by excluding everything"
+    );
     for needed in ["!Cargo.toml", "!Cargo.lock", "!crates/"] {
         assert!(ignore.lines().any(|l| l == needed), "{needed}");
     }
-    assert!(ignore.lines().any(|l| l == "crates/*/tests/"), "test data stays out");
+    assert!(
+        ignore.lines().any(|l| l == "crates/*/tests/"),
+        "test data stays out"
+    );
 }
