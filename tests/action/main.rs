@@ -8,6 +8,8 @@
 #![allow(clippy::unwrap_used)]
 
 #[cfg(unix)]
+mod gitlab;
+#[cfg(unix)]
 mod harness;
 #[cfg(unix)]
 mod hostile;
