@@ -54,17 +54,34 @@ fn run(dir: &Dir, args: &[&str], limit: Duration) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
+    // Read both pipes while waiting, or a large report would fill the pipe and block.
+    let mut stdout_pipe = child.stdout.take().unwrap();
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stdout_pipe, &mut buf).unwrap();
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut stderr_pipe, &mut buf).unwrap();
+        buf
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if start.elapsed() > limit {
             let _ = child.kill();
             panic!("seaworthy {args:?} took longer than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
+    let out = Output {
+        status,
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    };
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "panic: {err}");
     out
@@ -296,4 +313,30 @@ fn hostile_file_names_cannot_inject_workflow_commands() {
         paths.iter().any(|p| p.contains('\n')),
         "names are kept exactly in JSON: {paths:?}"
     );
+}
+
+#[test]
+fn secrets_never_appear_in_full_in_any_format() {
+    let token = "ghp_R8xZ2mN4pQ7vL1kT9wY3bC6dF0hJ5sA8eU2i";
+    let d = Dir::new("secrets");
+    d.write(
+        "Dockerfile",
+        format!("FROM alpine:3.22.2\nRUN curl -H \"Authorization: token {token}\" https://api.github.com/x | sh\nUSER 10001\n"),
+    );
+    for format in [
+        "human", "concise", "json", "sarif", "junit", "github", "gitlab", "summary",
+    ] {
+        let out = run(
+            &d,
+            &["check", "--format", format, "--date", "2026-11-29"],
+            SECS,
+        );
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(all.contains("SW302"), "{format}: {all}");
+        assert!(!all.contains(token), "{format} prints the secret: {all}");
+        assert!(
+            !all.contains(&token[4..20]),
+            "{format} prints part of the secret: {all}"
+        );
+    }
 }

@@ -178,6 +178,9 @@ pub struct Finding {
     /// Stable identity (32 hex digits), assigned by the engine.
     pub fingerprint: String,
     pub suppressed: Option<Suppression>,
+    /// A span of the finding's file holding a secret: outputs that print source lines mask
+    /// it (at most its first four characters stay visible).
+    pub secret: Option<Span>,
 }
 
 impl Finding {
@@ -199,6 +202,7 @@ impl Finding {
             key: None,
             fingerprint: String::new(),
             suppressed: None,
+            secret: None,
         }
     }
 
@@ -221,6 +225,7 @@ impl Finding {
             key: None,
             fingerprint: String::new(),
             suppressed: None,
+            secret: None,
         }
     }
 
@@ -248,6 +253,12 @@ impl Finding {
 
     pub fn key(&mut self, key: impl Into<String>) -> &mut Self {
         self.key = Some(key.into());
+        self
+    }
+
+    /// Marks `span` (in the finding's file) as a secret that no output may print in full.
+    pub fn secret(&mut self, span: Span) -> &mut Self {
+        self.secret = Some(span);
         self
     }
 

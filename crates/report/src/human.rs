@@ -29,7 +29,7 @@ use seaworthy_core::finding::{Applicability, Finding, Severity};
 use seaworthy_core::source::{LineCol, SourceFile};
 use unicode_width::UnicodeWidthChar;
 
-use crate::{Counts, EmitOptions, Emitter, Report, keep_lines, one_line, valid_region};
+use crate::{Counts, EmitOptions, Emitter, Report, Sources, keep_lines, one_line, valid_region};
 
 /// Spans over more lines than this show only their first and last lines.
 pub const MAX_FRAME_LINES: usize = 6;
@@ -69,7 +69,7 @@ impl Emitter for Human {
         let p = self.paint;
         for finding in report.unsuppressed() {
             let file = sources.get(&finding.location, Some(finding));
-            self.finding(out, finding, file)?;
+            self.finding(out, finding, file, &sources)?;
             writeln!(out)?;
         }
         for diagnostic in report.diagnostics {
@@ -102,6 +102,7 @@ impl Human {
         out: &mut dyn Write,
         finding: &Finding,
         file: Option<&SourceFile>,
+        sources: &Sources<'_>,
     ) -> io::Result<()> {
         let p = self.paint;
         let region = valid_region(&finding.location);
@@ -128,7 +129,7 @@ impl Human {
         }
 
         let frame = match (region, file) {
-            (Some((start, end)), Some(file)) => frame_lines(file, start, end),
+            (Some((start, end)), Some(file)) => frame_lines(sources, file, start, end),
             _ => Vec::new(),
         };
         let gutter = frame
@@ -267,7 +268,12 @@ struct FrameLine {
     carets: usize,
 }
 
-fn frame_lines(file: &SourceFile, start: LineCol, end: LineCol) -> Vec<FrameLine> {
+fn frame_lines(
+    sources: &Sources<'_>,
+    file: &SourceFile,
+    start: LineCol,
+    end: LineCol,
+) -> Vec<FrameLine> {
     let lines: Vec<u32> = if end.line.saturating_sub(start.line) as usize + 1 > MAX_FRAME_LINES {
         let head = (MAX_FRAME_LINES / 2) as u32;
         let tail = (MAX_FRAME_LINES - MAX_FRAME_LINES / 2) as u32 - 1;
@@ -289,7 +295,8 @@ fn frame_lines(file: &SourceFile, start: LineCol, end: LineCol) -> Vec<FrameLine
                     carets: 0,
                 };
             }
-            let raw = file.line_text(n);
+            let raw = sources.line_text(file, n);
+            let raw = raw.as_str();
             let first_col = if n == start.line {
                 start.column as usize
             } else {
@@ -435,7 +442,9 @@ mod tests {
             text,
         );
         let (s, e) = file.range(seaworthy_core::source::Span::new(4, 41));
-        let frame = frame_lines(&file, s, e);
+        let files = [file.clone()];
+        let sources = Sources::new(&files);
+        let frame = frame_lines(&sources, &file, s, e);
         let numbers: Vec<Option<u32>> = frame.iter().map(|l| l.number).collect();
         assert_eq!(
             numbers,
@@ -444,7 +453,7 @@ mod tests {
         // `y=z` is at character column 14 but display column 16: two wide characters.
         let (s, e) = file.range(crate::testing::span_of(text, "y=z"));
         assert_eq!(s.column, 14);
-        let frame = frame_lines(&file, s, e);
+        let frame = frame_lines(&sources, &file, s, e);
         assert_eq!((frame[0].indent, frame[0].carets), (15, 3));
     }
 

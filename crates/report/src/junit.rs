@@ -281,7 +281,7 @@ fn failure_text(report: &Report<'_>, sources: &Sources<'_>, finding: &Finding) -
         let _ = writeln!(text, "source:");
         // At most three lines: enough to recognise the place.
         for line in start.line..=end.line.min(start.line.saturating_add(2)) {
-            let _ = writeln!(text, "{line:>5} | {}", file.line_text(line));
+            let _ = writeln!(text, "{line:>5} | {}", sources.line_text(file, line));
         }
     }
     // quick-junit drops tabs along with other control characters: keep the alignment.

@@ -161,7 +161,17 @@ impl<'a> Report<'a> {
 
     /// An index from path to checked file, for locations that name another file.
     pub fn sources(&self) -> Sources<'a> {
-        Sources::new(self.files)
+        let mut sources = Sources::new(self.files);
+        for f in self.findings {
+            if let Some(span) = f.secret {
+                sources
+                    .secrets
+                    .entry(f.location.path.clone())
+                    .or_default()
+                    .push(span);
+            }
+        }
+        sources
     }
 
     /// Unsuppressed findings, most severe first; the report's order is kept within a
@@ -178,6 +188,8 @@ impl<'a> Report<'a> {
 pub struct Sources<'a> {
     files: &'a [SourceFile],
     by_path: HashMap<&'a str, &'a SourceFile>,
+    /// Secret spans per path, masked whenever a line of that file is printed.
+    secrets: HashMap<String, Vec<seaworthy_core::source::Span>>,
 }
 
 impl<'a> Sources<'a> {
@@ -186,7 +198,43 @@ impl<'a> Sources<'a> {
         for file in files {
             by_path.entry(file.path.as_str()).or_insert(file);
         }
-        Self { files, by_path }
+        Self {
+            files,
+            by_path,
+            secrets: HashMap::new(),
+        }
+    }
+
+    /// The 1-based `line` of `file` as it may be printed: every secret a finding marked in
+    /// that file keeps at most its first four characters, the rest replaced by `*` (so
+    /// columns stay aligned).
+    pub fn line_text(&self, file: &SourceFile, line: u32) -> String {
+        let text = file.line_text(line);
+        let Some(spans) = self.secrets.get(&file.path) else {
+            return text.to_owned();
+        };
+        let index = file.line_index();
+        let start = index.line_start(line.saturating_sub(1) as usize) as usize;
+        let first_char = if line == 1 && file.text.starts_with('\u{feff}') {
+            start + 3
+        } else {
+            start
+        };
+        let mut out = String::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            let at = first_char + i;
+            let masked = spans.iter().any(|s| {
+                let (s0, s1) = (s.start as usize, s.end as usize);
+                at >= s0
+                    && at < s1
+                    && file
+                        .text
+                        .get(s0..at)
+                        .is_some_and(|before| before.chars().count() >= 4)
+            });
+            out.push(if masked { '*' } else { c });
+        }
+        out
     }
 
     /// The file `location` points into, if it was read. `hint` (a finding's `FileId`) is

@@ -439,7 +439,11 @@ impl SampleReport {
             span_of(ODD_DOCKERFILE, "ghp_0123456789abcdefABCDEF0123456789abcd"),
             "`API_TOKEN` holds a literal credential: 100% of layers,\nincluding the final one, keep it",
         );
-        f.help("Pass the token as a build secret (`RUN --mount=type=secret`)");
+        f.help("Pass the token as a build secret (`RUN --mount=type=secret`)")
+            .secret(span_of(
+                ODD_DOCKERFILE,
+                "ghp_0123456789abcdefABCDEF0123456789abcd",
+            ));
         findings.push(f);
 
         let mut f = Finding::new(

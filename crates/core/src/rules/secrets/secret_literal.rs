@@ -62,7 +62,8 @@ impl Rule for SecretLiteral {
                 let secret = df.file.slice(span);
                 cx.report(span, format!("{what} is given on the command line: `{}`", secrets::mask(secret)))
                     .help("Read it from a secret mount or a file instead of the command line, and revoke it")
-                    .key(format!("cli-password:{}", secrets::mask(secret)));
+                    .key(format!("cli-password:{}", secrets::mask(secret)))
+                    .secret(span);
                 reported.push(span);
             }
         }
@@ -78,7 +79,8 @@ pub(crate) fn report_secrets(text: &str, base: u32, cx: &mut Ctx<'_>) -> Vec<Spa
         let span = Span::new(base + to_u32(m.start), base + to_u32(m.end));
         cx.report(span, format!("{} written in the file: `{}`", capitalise(m.label), secrets::mask(secret)))
             .help("Revoke the credential, remove it from the file and its history, and pass it as a secret at build or run time")
-            .key(format!("{}:{}", m.kind, secrets::mask(secret)));
+            .key(format!("{}:{}", m.kind, secrets::mask(secret)))
+            .secret(span);
         spans.push(span);
     }
     spans
