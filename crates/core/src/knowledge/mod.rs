@@ -2,6 +2,8 @@
 //! non-root, what secrets look like. Rules ask these modules instead of matching text.
 
 pub mod commands;
+pub mod packages;
 pub mod secrets;
 pub mod tags;
+pub mod toolchain;
 pub mod users;
