@@ -11,12 +11,43 @@ use std::path::{Path, PathBuf};
 use seaworthy_core::finding::Severity;
 
 /// `(rule, path fragment, reason)`: findings at medium or above that are right on these files.
-const JUSTIFIED: &[(&str, &str, &str)] = &[(
-    "SW101",
-    "docker-nginx/modules/",
-    "the modules example defaults `NGINX_FROM_IMAGE` to `nginx:mainline-alpine`, a moving channel \
-     tag: a true finding (the example is meant to be built with an explicit --build-arg)",
-)];
+const JUSTIFIED: &[(&str, &str, &str)] = &[
+    (
+        "SW101",
+        "docker-nginx/modules/",
+        "the modules example defaults `NGINX_FROM_IMAGE` to `nginx:mainline-alpine`, a moving channel \
+         tag: a true finding (the example is meant to be built with an explicit --build-arg)",
+    ),
+    (
+        "SW403",
+        "buildpack-deps/",
+        "buildpack-deps is the SDK image family by design: each variant is built on the previous \
+         one (curl, then scm, then the compilers) and serves as the toolchain base of other images",
+    ),
+    (
+        "SW403",
+        "golang/1.27/bookworm/",
+        "the golang image is the Go SDK by design; its final stage is built on buildpack-deps:*-scm",
+    ),
+    (
+        "SW403",
+        "python/3.11/trixie/",
+        "the full (non-slim) python variant is deliberately built on buildpack-deps to ship a \
+         toolchain for native extensions; slim and alpine variants exist for runtime use",
+    ),
+    (
+        "SW403",
+        "ruby/3.3/trixie/",
+        "the full (non-slim) ruby variant is deliberately built on buildpack-deps to ship a \
+         toolchain for native gems; slim and alpine variants exist for runtime use",
+    ),
+    (
+        "SW403",
+        "/jdk",
+        "the tomcat `jdk*` variants ship a JDK on purpose (the `jre*` variants are the runtime \
+         images)",
+    ),
+];
 
 fn dockerfiles(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {

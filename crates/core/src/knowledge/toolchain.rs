@@ -49,6 +49,12 @@ pub fn toolchain_image(image: &ImageRef) -> Option<&'static str> {
         "maven" => Some("Maven and a JDK"),
         "gradle" => Some("Gradle and a JDK"),
         "gcc" => Some("GCC"),
+        "buildpack-deps" if tag.ends_with("curl") => {
+            Some("the base of the buildpack-deps SDK images (curl, wget, gnupg)")
+        }
+        "buildpack-deps" if tag.ends_with("scm") => {
+            Some("version-control tools (git, mercurial, subversion)")
+        }
         "buildpack-deps" => Some("compilers, headers and version-control tools"),
         "openjdk" | "eclipse-temurin" | "sapmachine" | "ibm-semeru-runtimes" if !jre => {
             Some("a JDK")

@@ -39,6 +39,15 @@ pub enum BuildTool {
 }
 
 impl BuildTool {
+    /// Whether the package compiles code (a compiler, a build meta-package, a language
+    /// toolchain), as opposed to headers, build systems or version control.
+    pub fn compiles(self) -> bool {
+        matches!(
+            self,
+            BuildTool::Compiler | BuildTool::MetaPackage | BuildTool::Toolchain
+        )
+    }
+
     /// For messages: "a compiler".
     pub fn describe(self) -> &'static str {
         match self {
