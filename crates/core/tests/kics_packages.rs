@@ -143,6 +143,8 @@ fn kics(folder: &str, code: &str, commands: &[&str], disagreements: &[Disagreeme
     result
 }
 
+/// Asserts the acceptance bar and prints the query's figures (`cargo test -- --nocapture`).
+#[allow(clippy::print_stdout)]
 fn check(folder: &str, code: &str, commands: &[&str], disagreements: &[Disagreement]) {
     let result = kics(folder, code, commands, disagreements);
     println!(
