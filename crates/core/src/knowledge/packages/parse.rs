@@ -278,6 +278,17 @@ fn apt(inv: &mut Invocation<'_>) {
         _ => Operation::Other,
     };
     let view = &inv.view;
+    // `apt-get install -s`: a simulation installs nothing and asks nothing.
+    if view.has_flag(&[
+        "-s",
+        "--simulate",
+        "--just-print",
+        "--dry-run",
+        "--recon",
+        "--no-act",
+    ]) {
+        inv.operation = Operation::Other;
+    }
     let options: Vec<(String, String)> = view
         .flag_values(&["-o", "--option"])
         .iter()
@@ -1021,8 +1032,9 @@ fn yarn_pnpm(inv: &mut Invocation<'_>) {
     let yarn = inv.manager == Manager::Yarn;
     inv.flags.lock_file = view.has_flag(&["--frozen-lockfile", "--immutable", "--pure-lockfile"]);
     let Some(sub) = sub else {
-        // A bare `yarn` installs the project; a bare `pnpm` prints its help.
-        if yarn {
+        // A bare `yarn` installs the project (unless it only prints its version or help);
+        // a bare `pnpm` prints its help.
+        if yarn && !view.has_flag(&["--version", "-v", "--help", "-h"]) {
             inv.operation = Operation::Install;
         }
         return;

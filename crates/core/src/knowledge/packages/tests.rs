@@ -232,6 +232,19 @@ fn managers_and_operations() {
     ] {
         assert!(ops(script).is_empty(), "{script}");
     }
+    // Run, but neither installing nor asking.
+    for script in [
+        "apt-get install -s postgresql-17-jit",
+        "apt-get --simulate install x",
+        "yarn --version",
+        "yarn -v",
+        "pnpm",
+    ] {
+        assert!(
+            ops(script).iter().all(|(_, op, _)| *op == Operation::Other),
+            "{script}"
+        );
+    }
 }
 
 #[test]
