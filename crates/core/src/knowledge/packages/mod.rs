@@ -4,7 +4,7 @@
 //! in the same `RUN`.
 //!
 //! Managers understood: `apt-get`/`apt` and `apt-mark`, `apk`, `yum`/`dnf`/`microdnf`,
-//! `zypper`, `pacman`, `pip`/`pip3`/`python -m pip`, `npm`/`yarn`/`pnpm`, `gem`,
+//! `zypper`, `pacman`, `pip`/`pip3`/`python -m pip`, `poetry`, `npm`/`yarn`/`pnpm`, `gem`,
 //! `go install`/`go get` and `cargo install`, also behind wrappers (`sudo`, `env`, `xargs`).
 //!
 //! Everything here reads the shell analysis ([`crate::syntax::shell`]): words with quotes
@@ -64,6 +64,8 @@ pub enum Manager {
     Go,
     /// `cargo install`.
     Cargo,
+    /// `poetry install` (from `poetry.lock`), `poetry add`.
+    Poetry,
 }
 
 /// The operating-system package families: one package database each.
@@ -180,7 +182,10 @@ pub struct Flags {
     pub assume_yes: bool,
     /// `--no-install-recommends` or `-o APT::Install-Recommends=false`.
     pub no_install_recommends: bool,
-    /// `apk --no-cache`, `pip --no-cache-dir` (or `PIP_NO_CACHE_DIR` set on the command).
+    /// No cache is left where the manager keeps it by default: `apk --no-cache`, `pip
+    /// --no-cache-dir` (or `PIP_NO_CACHE_DIR` set on the command), or a cache directory
+    /// chosen on the command line (`pip --cache-dir`, `npm --cache`, `yarn --cache-folder`),
+    /// which the author manages.
     pub no_cache: bool,
     /// `apk --no-network`: nothing is downloaded.
     pub no_network: bool,
@@ -191,7 +196,7 @@ pub struct Flags {
     pub auto_remove: bool,
     /// Installs what a lock or requirements file says: `npm ci`, `pip install -r`,
     /// `--require-hashes`, `yarn install --frozen-lockfile`/`--immutable`, `pnpm install
-    /// --frozen-lockfile`, `gem install -g`.
+    /// --frozen-lockfile`, `gem install -g`, `poetry install`.
     pub lock_file: bool,
     /// `npm install -g`, `yarn global add`, `pnpm add -g`.
     pub global: bool,
@@ -269,9 +274,15 @@ impl Invocation<'_> {
             Manager::Pip => {
                 (op == Operation::Install && !self.flags.no_cache).then_some(Cache::Pip)
             }
-            Manager::Npm => (op == Operation::Install).then_some(Cache::Npm),
-            Manager::Yarn => (op == Operation::Install).then_some(Cache::Yarn),
-            Manager::Pnpm => (op == Operation::Install).then_some(Cache::Pnpm),
+            Manager::Npm => {
+                (op == Operation::Install && !self.flags.no_cache).then_some(Cache::Npm)
+            }
+            Manager::Yarn => {
+                (op == Operation::Install && !self.flags.no_cache).then_some(Cache::Yarn)
+            }
+            Manager::Pnpm => {
+                (op == Operation::Install && !self.flags.no_cache).then_some(Cache::Pnpm)
+            }
             _ => None,
         }
     }

@@ -36,9 +36,12 @@ pub(super) fn invocation(command: &Command) -> Option<Invocation<'_>> {
         Manager::Gem => gem(&mut inv),
         Manager::Go => go(&mut inv),
         Manager::Cargo => cargo(&mut inv),
+        Manager::Poetry => poetry(&mut inv),
     }
     // `go build`, `cargo test`: the toolchain, not a package manager.
-    if matches!(manager, Manager::Go | Manager::Cargo) && inv.operation == Operation::Other {
+    if matches!(manager, Manager::Go | Manager::Cargo | Manager::Poetry)
+        && inv.operation == Operation::Other
+    {
         return None;
     }
     Some(inv)
@@ -61,6 +64,7 @@ fn identify(view: CommandView<'_>) -> Option<(Manager, CommandView<'_>)> {
         "gem" => Manager::Gem,
         "go" => Manager::Go,
         "cargo" => Manager::Cargo,
+        "poetry" => Manager::Poetry,
         n if versioned_program(n, "pip") => Manager::Pip,
         n if versioned_program(n, "python") => {
             return python_m_pip(&view).map(|v| (Manager::Pip, v));
@@ -902,7 +906,7 @@ fn pip(inv: &mut Invocation<'_>) {
     let env_assignment = command.words[..before]
         .iter()
         .any(|w| w.assignment().is_some_and(|(n, _)| n == "PIP_NO_CACHE_DIR"));
-    inv.flags.no_cache = view.has_flag(&["--no-cache-dir"])
+    inv.flags.no_cache = view.has_flag(&["--no-cache-dir", "--cache-dir"])
         || command.assignment("PIP_NO_CACHE_DIR").is_some()
         || env_assignment;
     inv.flags.lock_file = view.has_flag(&["-r", "--requirement", "--require-hashes"]);
@@ -995,6 +999,7 @@ fn npm(inv: &mut Invocation<'_>) {
         _ => Operation::Other,
     };
     inv.flags.lock_file = lock;
+    inv.flags.no_cache = view.has_flag(&["--cache"]);
     inv.flags.global = view.has_flag(&["-g", "--global"])
         || view
             .flag_values(&["--location"])
@@ -1031,6 +1036,7 @@ fn yarn_pnpm(inv: &mut Invocation<'_>) {
     let view = &inv.view;
     let yarn = inv.manager == Manager::Yarn;
     inv.flags.lock_file = view.has_flag(&["--frozen-lockfile", "--immutable", "--pure-lockfile"]);
+    inv.flags.no_cache = view.has_flag(&["--cache-folder", "--store-dir"]);
     let Some(sub) = sub else {
         // A bare `yarn` installs the project (unless it only prints its version or help);
         // a bare `pnpm` prints its help.
@@ -1370,5 +1376,60 @@ fn cargo(inv: &mut Invocation<'_>) {
         }
     }
     inv.packages = packages;
+    inv.operands = operands;
+}
+
+// ---------------------------------------------------------------------------------------
+// poetry
+
+const POETRY_VALUE: &[&str] = &[
+    "-C",
+    "--directory",
+    "-P",
+    "--project",
+    "--with",
+    "--without",
+    "--only",
+    "-E",
+    "--extras",
+    "-G",
+    "--group",
+    "--source",
+    "--python",
+    "--platform",
+];
+
+fn poetry(inv: &mut Invocation<'_>) {
+    let (sub, operands) = split(&inv.view, POETRY_VALUE);
+    inv.flags.assume_yes = true;
+    let Some(sub) = sub else { return };
+    inv.subcommand = Some(sub);
+    inv.operation = match sub.text.as_str() {
+        // `poetry install` installs what `poetry.lock` says.
+        "install" | "sync" => {
+            inv.flags.lock_file = true;
+            Operation::Install
+        }
+        "add" => Operation::Install,
+        "remove" => Operation::Remove,
+        _ => Operation::Other,
+    };
+    if sub.text == "add" || inv.operation == Operation::Remove {
+        inv.packages = operands
+            .iter()
+            .filter_map(|w| {
+                // `pkg@^1.2` is poetry's own version syntax.
+                let p = pip_package(w, false)?;
+                Some(match (p.kind, w.text.split_once('@')) {
+                    (PackageKind::Remote, Some((name, version)))
+                        if !name.is_empty() && !version.is_empty() && !is_url(&w.text) =>
+                    {
+                        named(w, name, Some(version))
+                    }
+                    _ => p,
+                })
+            })
+            .collect();
+    }
     inv.operands = operands;
 }

@@ -186,6 +186,13 @@ fn managers_and_operations() {
             "install",
         ),
         ("cargo install ripgrep", M::Cargo, O::Install, "install"),
+        (
+            "poetry install --no-root --only main",
+            M::Poetry,
+            O::Install,
+            "install",
+        ),
+        ("poetry add requests", M::Poetry, O::Install, "add"),
         // Wrappers.
         (
             "sudo -E apt-get install -y curl",
@@ -227,6 +234,7 @@ fn managers_and_operations() {
         "go build ./...",
         "go version",
         "cargo build --release",
+        "poetry run pytest",
         "$PM install curl",
         "apt-cache policy curl",
     ] {
@@ -538,6 +546,8 @@ fn other_flags() {
     assert!(flags("yarn install --immutable").lock_file);
     assert!(flags("pnpm install --frozen-lockfile").lock_file);
     assert!(flags("gem install -g Gemfile").lock_file);
+    assert!(flags("poetry install --no-root").lock_file);
+    assert!(!flags("poetry add x").lock_file);
     let script = parse("apk add --no-cache --virtual=.build-deps gcc");
     assert_eq!(
         invocations(&script)[0].virtual_name.as_deref(),
@@ -760,6 +770,10 @@ fn caches_and_cleanup() {
         ("yarn install --frozen-lockfile && yarn cache clean", &[]),
         ("pnpm install --frozen-lockfile && pnpm store prune", &[]),
         ("gem install bundler", &[]),
+        // A cache directory chosen on the command line is the author's to manage.
+        ("pip install --cache-dir /tmp/pip flask", &[]),
+        ("npm ci --cache /tmp/npm", &[]),
+        ("yarn install --cache-folder /tmp/yarn", &[]),
     ];
     for (script, expected) in table {
         assert_eq!(kept(script), expected.to_vec(), "{script}");

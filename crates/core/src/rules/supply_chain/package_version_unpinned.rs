@@ -8,7 +8,7 @@ declare_rule! {
     /// - `apk add pkg` (`pkg=1.2.3-r0`, `pkg~1.2`);
     /// - `yum`/`dnf`/`microdnf install pkg` (`pkg-1.2.3`), `zypper install pkg`
     ///   (`pkg=1.2.3`);
-    /// - `pip install pkg` (`pkg==1.2.3`, or any version specifier);
+    /// - `pip install pkg` (`pkg==1.2.3`, or any version specifier), `poetry add pkg`;
     /// - `npm install pkg`, `yarn add pkg`, `pnpm add pkg`, also global (`pkg@1.2.3`; a
     ///   dist-tag such as `@latest` is not a version);
     /// - `gem install pkg` (`pkg:1.2.3`, or `-v` with a single gem);
@@ -16,7 +16,8 @@ declare_rule! {
     /// - `cargo install crate` (`crate@1.2.3`, `--version`).
     ///
     /// Installs from a lock or requirements file are not reported: `npm ci`, `npm install`
-    /// without package names, `yarn install`, `pip install -r`, `--require-hashes`, `pip -c
+    /// without package names, `yarn install`, `poetry install`, `pip install -r`,
+    /// `--require-hashes`, `pip -c
     /// constraints.txt`, `gem install -g`, `go install ./cmd/app`. Local files, URLs, VCS
     /// references and capabilities (`so:libc.musl…`) are not packages of a registry. A
     /// package or version written through a variable (`"pkg=$VERSION"`, `$PACKAGES`) is
@@ -91,6 +92,7 @@ fn how_to_pin(manager: Manager) -> &'static str {
         Manager::Gem => "Pin the version (`gem install pkg:1.2.3`) or use `bundle install` with a Gemfile.lock",
         Manager::Go => "Pin the module version (`path@v1.2.3`)",
         Manager::Cargo => "Pin the version (`cargo install crate@1.2.3 --locked`)",
+        Manager::Poetry => "Pin the version (`poetry add pkg==1.2.3`) and install from `poetry.lock`",
         Manager::Pacman => "Pin the version",
     }
 }
