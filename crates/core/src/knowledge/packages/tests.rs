@@ -1094,3 +1094,29 @@ fn hostile_input_does_not_panic() {
         let _ = run.cleaned_after(Cache::Pip, 0);
     }
 }
+
+#[test]
+fn rules_on_hostile_dockerfiles_do_not_panic() {
+    let sources = [
+        "FROM a AS a\nFROM a AS b\nFROM b\nRUN apt-get update\nRUN apt-get install x\n",
+        "FROM $X\nRUN --mount=type=cache apk add\nCOPY --from= / /\n",
+        "FROM scratch\nCOPY --from=0 / /\nRUN [\"apt-get\"]\n",
+        "RUN apt-get update\nFROM a\n",
+        "FROM a\nRUN --mount=type=cache,target= --mount=,,, --mount apt-get update\n",
+        "FROM a\nRUN <<EOF\napt-get install $(\nEOF\n",
+        "FROM a\nRUN apt-get install 'x=' '=' ./ / && apt-mark auto && apt-get purge --auto-remove\n",
+        "FROM a\nCOPY <<EOF /etc/apt/apt.conf.d/x\nAPT::Install-Recommends\nEOF\nRUN apt-get install -y x\n",
+        "FROM golang\nRUN make\nRUN go build && npm run && yarn && pnpm\n",
+        "FROM a\nRUN pip install --no-cache-dir -r\nENV PIP_NO_CACHE_DIR\nRUN pip install x\n",
+    ];
+    let codes = [
+        "SW401", "SW402", "SW403", "SW404", "SW405", "SW406", "SW407", "SW408", "SW507", "SW813",
+    ];
+    for src in sources {
+        let file = SourceFile::new(FileId(0), "Dockerfile", FileKind::Dockerfile, src);
+        for code in codes {
+            let settings = crate::settings::Settings::for_rule(code);
+            let _ = crate::engine::check_dockerfile(&file, &settings);
+        }
+    }
+}
