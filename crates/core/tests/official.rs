@@ -64,6 +64,33 @@ const JUSTIFIED: &[(&str, &str, &str)] = &[
         "SW104",
         "redis/7.4-rc/alpine/",
         "built on `alpine:3.20`, which ended on 2026-04-01",
+        "SW403",
+        "buildpack-deps/",
+        "buildpack-deps is the SDK image family by design: each variant is built on the previous \
+         one (curl, then scm, then the compilers) and serves as the toolchain base of other images",
+    ),
+    (
+        "SW403",
+        "golang/1.27/bookworm/",
+        "the golang image is the Go SDK by design; its final stage is built on buildpack-deps:*-scm",
+    ),
+    (
+        "SW403",
+        "python/3.11/trixie/",
+        "the full (non-slim) python variant is deliberately built on buildpack-deps to ship a \
+         toolchain for native extensions; slim and alpine variants exist for runtime use",
+    ),
+    (
+        "SW403",
+        "ruby/3.3/trixie/",
+        "the full (non-slim) ruby variant is deliberately built on buildpack-deps to ship a \
+         toolchain for native gems; slim and alpine variants exist for runtime use",
+    ),
+    (
+        "SW403",
+        "/jdk",
+        "the tomcat `jdk*` variants ship a JDK on purpose (the `jre*` variants are the runtime \
+         images)",
     ),
 ];
 

@@ -3,7 +3,9 @@
 
 pub mod commands;
 pub mod images;
+pub mod packages;
 pub mod permissions;
 pub mod secrets;
 pub mod tags;
+pub mod toolchain;
 pub mod users;

@@ -45,8 +45,22 @@ register_rules! {
         secret_in_arg_or_env::SecretInArgOrEnv,
         secret_literal::SecretLiteral,
     }
+    contents {
+        build_tools_in_final_stage::BuildToolsInFinalStage,
+        single_stage_build::SingleStageBuild,
+        final_stage_sdk_image::FinalStageSdkImage,
+        package_cache_kept::PackageCacheKept,
+        apt_recommends_installed::AptRecommendsInstalled,
+        risky_package_in_final_stage::RiskyPackageInFinalStage,
+        stage_filesystem_copied::StageFilesystemCopied,
+        update_without_install::UpdateWithoutInstall,
+    }
     supply_chain {
         remote_script_executed::RemoteScriptExecuted,
+        package_version_unpinned::PackageVersionUnpinned,
+    }
+    correctness {
+        non_interactive_flag_missing::NonInteractiveFlagMissing,
     }
 }
 
