@@ -3,5 +3,6 @@
 
 pub mod commands;
 pub mod secrets;
+pub mod suggest;
 pub mod tags;
 pub mod users;
