@@ -36,6 +36,9 @@ register_rules! {
     supply_chain {
         remote_script_executed::RemoteScriptExecuted,
     }
+    correctness {
+        workdir_relative::WorkdirRelative,
+    }
 }
 
 /// Position of a rule in `ALL`.
