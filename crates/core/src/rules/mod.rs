@@ -38,6 +38,8 @@ register_rules! {
     }
     correctness {
         workdir_relative::WorkdirRelative,
+        copy_from_unknown_stage::CopyFromUnknownStage,
+        duplicate_stage_name::DuplicateStageName,
     }
 }
 
