@@ -40,6 +40,9 @@ register_rules! {
         workdir_relative::WorkdirRelative,
         copy_from_unknown_stage::CopyFromUnknownStage,
         duplicate_stage_name::DuplicateStageName,
+        multiple_cmd_or_entrypoint::MultipleCmdOrEntrypoint,
+        shell_form_entrypoint::ShellFormEntrypoint,
+        maintainer_deprecated::MaintainerDeprecated,
     }
 }
 
