@@ -43,6 +43,8 @@ register_rules! {
         multiple_cmd_or_entrypoint::MultipleCmdOrEntrypoint,
         shell_form_entrypoint::ShellFormEntrypoint,
         maintainer_deprecated::MaintainerDeprecated,
+        invalid_port::InvalidPort,
+        copy_multiple_sources_to_file::CopyMultipleSourcesToFile,
     }
 }
 
