@@ -45,6 +45,7 @@ register_rules! {
         maintainer_deprecated::MaintainerDeprecated,
         invalid_port::InvalidPort,
         copy_multiple_sources_to_file::CopyMultipleSourcesToFile,
+        cd_instead_of_workdir::CdInsteadOfWorkdir,
     }
 }
 
