@@ -46,6 +46,8 @@ register_rules! {
         invalid_port::InvalidPort,
         copy_multiple_sources_to_file::CopyMultipleSourcesToFile,
         cd_instead_of_workdir::CdInsteadOfWorkdir,
+        healthcheck_missing::HealthcheckMissing,
+        add_instead_of_copy::AddInsteadOfCopy,
     }
 }
 
