@@ -48,6 +48,7 @@ register_rules! {
         cd_instead_of_workdir::CdInsteadOfWorkdir,
         healthcheck_missing::HealthcheckMissing,
         add_instead_of_copy::AddInsteadOfCopy,
+        undefined_variable::UndefinedVariable,
     }
 }
 
