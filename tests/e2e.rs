@@ -87,7 +87,7 @@ fn stderr(o: &Output) -> String {
 }
 
 const INSECURE: &str = "FROM node\nRUN curl -fsSL https://example.com/i.sh | sh\nCMD [\"node\"]\n";
-const CLEAN: &str = "FROM alpine:3.22.2\nUSER 10001\nCMD [\"sh\"]\n";
+const CLEAN: &str = "FROM alpine:3.22.2\nUSER 10001\nHEALTHCHECK CMD [\"true\"]\nCMD [\"sh\"]\n";
 
 #[test]
 fn exit_codes_follow_fail_on() {
@@ -174,7 +174,7 @@ fn assert_valid_sarif(v: &Value) {
 fn sarif_of_the_examples_validates() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let o = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
-        .args(["check", "--format", "sarif", "--date", "2026-11-29"])
+        .args(["check", "--isolated", "--format", "sarif", "--date", "2026-11-29"])
         .arg(&examples)
         .output()
         .unwrap();
@@ -264,7 +264,7 @@ fn config_is_discovered_and_validated() {
     d.write("Dockerfile", INSECURE);
     d.write(
         ".seaworthy.toml",
-        "ignore = [\"SW1\", \"SW502\", \"SW201\"]\n",
+        "ignore = [\"SW1\", \"SW502\", \"SW201\", \"SW8\"]\n",
     );
     let o = d.run(&["check", "--format", "concise"]);
     assert_eq!(stdout(&o), "", "all findings ignored by config");

@@ -64,6 +64,8 @@ const JUSTIFIED: &[(&str, &str, &str)] = &[
         "SW104",
         "redis/7.4-rc/alpine/",
         "built on `alpine:3.20`, which ended on 2026-04-01",
+    ),
+    (
         "SW403",
         "buildpack-deps/",
         "buildpack-deps is the SDK image family by design: each variant is built on the previous \

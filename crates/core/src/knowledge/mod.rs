@@ -6,6 +6,7 @@ pub mod images;
 pub mod packages;
 pub mod permissions;
 pub mod secrets;
+pub mod suggest;
 pub mod tags;
 pub mod toolchain;
 pub mod users;

@@ -60,6 +60,18 @@ register_rules! {
         package_version_unpinned::PackageVersionUnpinned,
     }
     correctness {
+        workdir_relative::WorkdirRelative,
+        copy_from_unknown_stage::CopyFromUnknownStage,
+        duplicate_stage_name::DuplicateStageName,
+        multiple_cmd_or_entrypoint::MultipleCmdOrEntrypoint,
+        shell_form_entrypoint::ShellFormEntrypoint,
+        maintainer_deprecated::MaintainerDeprecated,
+        invalid_port::InvalidPort,
+        copy_multiple_sources_to_file::CopyMultipleSourcesToFile,
+        cd_instead_of_workdir::CdInsteadOfWorkdir,
+        healthcheck_missing::HealthcheckMissing,
+        add_instead_of_copy::AddInsteadOfCopy,
+        undefined_variable::UndefinedVariable,
         non_interactive_flag_missing::NonInteractiveFlagMissing,
     }
 }
