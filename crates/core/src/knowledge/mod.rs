@@ -3,5 +3,7 @@
 
 pub mod commands;
 pub mod secrets;
+pub mod sensitive_files;
 pub mod tags;
 pub mod users;
+pub mod verification;
