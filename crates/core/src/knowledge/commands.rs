@@ -610,7 +610,8 @@ pub fn env_assignments(c: &Command) -> Vec<(&Word, &str, &str)> {
 
 /// Text a command writes into files: the arguments of `echo`/`printf` whose output goes to
 /// a file (`>`, `>>`, or a pipe into `tee`), a heredoc or here-string given to a command whose
-/// output goes to a file (`cat > f <<EOF`, `tee f <<EOF`), and the script of `sed -i`.
+/// output goes to a file (`cat > f <<EOF`, `tee f <<EOF`), and what a `sed -i` script puts
+/// in (the replacements of `s` commands and the lines of `a`, `i` and `c` commands).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Written<'a> {
     /// The command that produces the text.
@@ -662,6 +663,11 @@ pub fn written_texts(script: &Script) -> Vec<Written<'_>> {
         let files = files_written_by(script, c);
         match name {
             "echo" | "printf" if !files.is_empty() => {
+                let escapes = name == "printf"
+                    || view
+                        .args()
+                        .first()
+                        .is_some_and(|w| matches!(w.text.as_str(), "-e" | "-ne" | "-en"));
                 let args: Vec<&Word> = view
                     .args()
                     .iter()
@@ -671,11 +677,14 @@ pub fn written_texts(script: &Script) -> Vec<Written<'_>> {
                     })
                     .collect();
                 if let (Some(first), Some(last)) = (args.first(), args.last()) {
-                    let text = args
+                    let mut text = args
                         .iter()
                         .map(|w| w.text.as_str())
                         .collect::<Vec<_>>()
                         .join(" ");
+                    if escapes {
+                        text = text.replace("\\n", "\n").replace("\\t", "\t");
+                    }
                     out.push(Written {
                         command: c,
                         text,
@@ -698,7 +707,7 @@ pub fn written_texts(script: &Script) -> Vec<Written<'_>> {
                 for w in script_words {
                     out.push(Written {
                         command: c,
-                        text: w.text.clone(),
+                        text: sed_inserted(&w.text),
                         span: w.span,
                         files: targets.iter().map(|t| t.text.clone()).collect(),
                     });
@@ -730,6 +739,102 @@ pub fn written_texts(script: &Script) -> Vec<Written<'_>> {
         }
     }
     out
+}
+
+/// What a `sed` script inserts: the replacement of each `s/…/…/` command and the text of
+/// `a`, `i` and `c` commands, one per line (`s/gpgcheck=1/gpgcheck=0/` → `gpgcheck=0`).
+pub fn sed_inserted(script: &str) -> String {
+    let chars: Vec<char> = script.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let at_command = prev.is_none_or(|p| !p.is_alphanumeric() && p != '\\' && p != '_');
+        let c = chars[i];
+        if at_command && c == 's' {
+            if let Some(&delim) = chars.get(i + 1) {
+                if !delim.is_alphanumeric() && !delim.is_whitespace() && delim != '\\' {
+                    // Skip the pattern, then read the replacement.
+                    let mut j = i + 2;
+                    let mut part = 0;
+                    let mut replacement = String::new();
+                    while j < chars.len() && part < 2 {
+                        let ch = chars[j];
+                        if ch == '\\' && j + 1 < chars.len() {
+                            if part == 1 {
+                                replacement.push(chars[j + 1]);
+                            }
+                            j += 2;
+                            continue;
+                        }
+                        if ch == delim {
+                            part += 1;
+                        } else if part == 1 {
+                            replacement.push(ch);
+                        }
+                        j += 1;
+                    }
+                    out.push(replacement);
+                    i = j;
+                    continue;
+                }
+            }
+        }
+        let after_address = prev
+            .is_none_or(|p| matches!(p, '/' | '$' | ';' | '\n' | '}' | ' ') || p.is_ascii_digit());
+        if after_address && matches!(c, 'a' | 'i' | 'c') {
+            let next = chars.get(i + 1).copied();
+            if next.is_none_or(|n| n == '\\' || n == ' ' || n == '\t') {
+                let mut j = i + 1;
+                if chars.get(j) == Some(&'\\') {
+                    j += 1;
+                }
+                let start = j;
+                while j < chars.len() && chars[j] != '\n' {
+                    j += 1;
+                }
+                out.push(chars[start..j].iter().collect::<String>().trim().to_owned());
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.join("\n")
+}
+
+/// The word holding one of the options `names` (`-k` inside `-fsSLk`, `--insecure`,
+/// `--setopt=…`), before any `--`.
+pub fn flag_word<'a>(view: &CommandView<'a>, names: &[&str]) -> Option<&'a Word> {
+    view.args().iter().take_while(|w| w.text != "--").find(|w| {
+        let t = w.text.as_str();
+        names.iter().any(|n| {
+            if n.starts_with("--") || n.len() > 2 {
+                t == *n || t.strip_prefix(n).is_some_and(|r| r.starts_with('='))
+            } else {
+                let ch = n.chars().nth(1);
+                t.starts_with('-')
+                    && !t.starts_with("--")
+                    && t[1..]
+                        .chars()
+                        .take_while(char::is_ascii_alphanumeric)
+                        .any(|c| Some(c) == ch)
+            }
+        })
+    })
+}
+
+/// The file span of `text[start..end]` when `text` was read from `span` unchanged (a
+/// heredoc body, an unquoted word), else the whole span.
+pub fn sub_span(span: Span, text: &str, start: usize, end: usize) -> Span {
+    if span.len() as usize == text.len() && start <= end && end <= text.len() {
+        Span::new(
+            span.start + crate::source::to_u32(start),
+            span.start + crate::source::to_u32(end),
+        )
+    } else {
+        span
+    }
 }
 
 /// Shell options that change how failures propagate.
@@ -987,11 +1092,11 @@ mod tests {
                     vec!["/etc/apt/sources.list.d/r.list".to_owned()]
                 ),
                 (
-                    "%s\\n gpgcheck=0".to_owned(),
+                    "%s\n gpgcheck=0".to_owned(),
                     vec!["/etc/yum.conf".to_owned()]
                 ),
                 (
-                    "s/sslverify=1/sslverify=0/".to_owned(),
+                    "sslverify=0".to_owned(),
                     vec!["/etc/dnf/dnf.conf".to_owned()]
                 ),
                 (
@@ -1028,5 +1133,33 @@ mod tests {
         assert!(option_on(&s, idx("c"), ShellOption::Errexit, false));
         // The RUN's SHELL.
         assert!(option_on(&parse("a | b"), 0, ShellOption::Pipefail, true));
+    }
+
+    #[test]
+    fn what_sed_puts_in() {
+        assert_eq!(sed_inserted("s/gpgcheck=1/gpgcheck=0/g"), "gpgcheck=0");
+        assert_eq!(sed_inserted("s|a|b|; s#x#y\\#z#"), "b\ny#z");
+        assert_eq!(sed_inserted("/^\\[main\\]/a sslverify=0"), "sslverify=0");
+        assert_eq!(sed_inserted("$a\\gpgcheck=0"), "gpgcheck=0");
+        assert_eq!(sed_inserted("/sslverify/d"), "");
+    }
+
+    #[test]
+    fn flag_words() {
+        let s = parse("curl -fsSLk https://x -H 'X-k: 1' --insecure --setopt=a=b -- -k");
+        let view = s.commands[0].unwrapped();
+        assert_eq!(
+            flag_word(&view, &["-k"]).map(|w| w.text.as_str()),
+            Some("-fsSLk")
+        );
+        assert_eq!(
+            flag_word(&view, &["--insecure"]).map(|w| w.text.as_str()),
+            Some("--insecure")
+        );
+        assert_eq!(
+            flag_word(&view, &["--setopt"]).map(|w| w.text.as_str()),
+            Some("--setopt=a=b")
+        );
+        assert!(flag_word(&view, &["-x"]).is_none());
     }
 }
