@@ -34,7 +34,13 @@ register_rules! {
         secret_literal::SecretLiteral,
     }
     supply_chain {
+        remote_add_unverified::RemoteAddUnverified,
         remote_script_executed::RemoteScriptExecuted,
+        tls_verification_disabled::TlsVerificationDisabled,
+        package_signature_bypassed::PackageSignatureBypassed,
+        content_trust_disabled::ContentTrustDisabled,
+        download_unverified::DownloadUnverified,
+        pipe_without_pipefail::PipeWithoutPipefail,
     }
 }
 
