@@ -32,6 +32,8 @@ register_rules! {
     secrets {
         secret_in_arg_or_env::SecretInArgOrEnv,
         secret_literal::SecretLiteral,
+        secret_file_copied::SecretFileCopied,
+        secret_used_without_mount::SecretUsedWithoutMount,
     }
     supply_chain {
         remote_add_unverified::RemoteAddUnverified,
