@@ -478,4 +478,16 @@ mod tests {
         assert_eq!(p.kind(".env"), Some(SensitiveKind::EnvFile));
         assert!(SensitivePatterns::new(&["[".to_owned()], &[]).is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn random_paths_and_patterns_never_panic(path in "\\PC{0,40}", pattern in "\\PC{0,12}") {
+            let p = SensitivePatterns::builtin();
+            let _ = p.matches(&path);
+            let _ = p.matches_destination(&path);
+            if let Ok(custom) = SensitivePatterns::new(std::slice::from_ref(&pattern), std::slice::from_ref(&pattern)) {
+                let _ = custom.matches(&path);
+            }
+        }
+    }
 }

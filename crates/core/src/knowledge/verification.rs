@@ -1025,4 +1025,93 @@ mod tests {
             None
         );
     }
+
+    /// Pieces of download-and-check scripts, glued at random.
+    const TOKENS: &[&str] = &[
+        "curl -fsSLo f.tgz https://x/f.tgz",
+        "wget -O- https://x/a",
+        "wget https://x/g.deb",
+        "curl -O https://x/${V}/n.tar.xz",
+        "tar -xzf f.tgz",
+        "tar xJf n.tar.xz",
+        "| tar -xz",
+        "dpkg -i g.deb",
+        "chmod +x f.tgz",
+        "./f.tgz",
+        "sh n.tar.xz",
+        "echo \"$S  f.tgz\"",
+        "| sha256sum -c -",
+        "sha256sum -c SUMS",
+        "gpg --verify f.tgz.asc f.tgz",
+        "[ \"$(sha256sum f.tgz)\" = x ]",
+        "a=$(openssl sha512 -r f.tgz)",
+        "[ \"$a\" = x ]",
+        "set -e",
+        "set -eo pipefail",
+        "set +e",
+        " && ",
+        " || ",
+        " ; ",
+        " | ",
+        "\n",
+        "if true; then",
+        "fi",
+        "else",
+        "{ ",
+        "; }",
+        "( ",
+        " )",
+        "|| exit 1",
+        "|| true",
+        "sh -c '",
+        "'",
+        "\"",
+        "$(",
+        ")",
+        "<<EOF\n",
+        "\nEOF\n",
+        "<<< x",
+        "> ~/.npmrc",
+        "sed -i 's/a/b/' f",
+        "é",
+        "🦀",
+        "\\",
+        "${",
+        "}",
+        "#",
+    ];
+
+    fn token_soup() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(prop::sample::select(TOKENS), 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+        #[test]
+        fn random_scripts_never_panic(src in token_soup(), pipefail in proptest::bool::ANY) {
+            let script = parse(&src);
+            let _ = unverified_downloads(&script, pipefail);
+            for c in checks(&script) {
+                let _ = guards(&script, &c, None, pipefail);
+                let _ = c.mentions("f.tgz");
+            }
+            let _ = verifies_before_use(&script, "f.tgz", pipefail);
+            let _ = commands::written_texts(&script);
+            for c in script.commands() {
+                let _ = commands::option_on(&script, c.index, ShellOption::Errexit, pipefail);
+                let _ = commands::env_assignments(c);
+            }
+        }
+
+        #[test]
+        fn random_text_never_panics(text in "\\PC{0,60}", file in "\\PC{0,20}") {
+            let _ = normalise(&text);
+            let _ = mentions(&text, &file);
+            let _ = same_file(&text, &file);
+            let _ = commands::sed_inserted(&text);
+            let _ = commands::url_file_name(&text);
+        }
+    }
 }

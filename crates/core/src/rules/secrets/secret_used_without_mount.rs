@@ -31,9 +31,6 @@ declare_rule! {
     /// variable the `RUN` assigned from one of those. Placeholders (`changeme`, `<token>`)
     /// are ignored. In builder stages, whose layers are not shipped, the finding is low.
     ///
-    /// ## Options
-    /// - `[rules.secrets] allowed-names`: names that look secret but are not.
-    ///
     /// ## Why is this bad?
     /// Build arguments are recorded in the image history of every `RUN` that uses them,
     /// `ENV` values are in the image configuration, and whatever a `RUN` writes (an
@@ -53,6 +50,9 @@ declare_rule! {
     /// FROM node:22.11-bookworm-slim
     /// RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
     /// ```
+    ///
+    /// ## Options
+    /// - `[rules.secrets] allowed-names`: names that look secret but are not.
     ///
     /// ## References
     /// - [Docker build secrets](https://docs.docker.com/build/building/secrets/)
@@ -625,6 +625,46 @@ mod tests {
             "git config --global user.email a@b",
         ] {
             assert!(sink_values(s).is_empty(), "{s}: {:?}", sink_values(s));
+        }
+    }
+
+    /// Dockerfile pieces for the supply-chain and secret rules, glued at random.
+    const LINES: &[&str] = &[
+        "FROM alpine:3.20 AS b\n", "FROM b\n", "ARG NPM_TOKEN\n", "ARG X=$NPM_TOKEN\n",
+        "ENV DOCKER_CONTENT_TRUST=0\n", "ENV GIT_SSL_NO_VERIFY\n", "COPY .env *.pem ./\n",
+        "COPY --from=b /root/.ssh/id_rsa /x/\n", "ADD https://x/a.tgz /tmp/\n",
+        "ADD https://x/r.git#v1 /r\n", "RUN --mount=type=secret,id=t,env=T curl -u a:$T https://x\n",
+        "RUN --mount=type=secret, npm ci\n", "RUN curl -fsSL https://x | tar -xz\n",
+        "RUN <<EOF\nset -e\ncurl -o f https://x/f\nchmod +x f\nEOF\n", "RUN [\"sh\", \"-c\", \"a | b\"]\n",
+        "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n", "RUN echo $NPM_TOKEN > ~/.npmrc \\\n",
+        "RUN git clone https://$NPM_TOKEN@x/r.git\n", "é", "\\\n", "\"", "'", "${", "$(", "\n",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+        #[test]
+        fn random_dockerfiles_never_panic(parts in proptest::collection::vec(proptest::sample::select(LINES), 0..24)) {
+            let text: String = parts.concat();
+            let file = crate::source::SourceFile::new(
+                crate::source::FileId(0),
+                "Dockerfile",
+                crate::source::FileKind::Dockerfile,
+                text,
+            );
+            let codes = ["SW303", "SW307", "SW501", "SW503", "SW504", "SW505", "SW506", "SW508"];
+            let settings = crate::settings::Settings::resolve(
+                &crate::settings::Options::default(),
+                &crate::settings::Overrides {
+                    select: Some(codes.iter().map(|c| (*c).to_owned()).collect()),
+                    ..Default::default()
+                },
+            )
+            .expect("the rule codes are valid selectors");
+            let outcome = crate::engine::check(std::slice::from_ref(&file), &settings);
+            for f in &outcome.findings {
+                proptest::prop_assert!(f.location.span.end as usize <= file.text.len());
+            }
         }
     }
 }
