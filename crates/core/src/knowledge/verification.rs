@@ -942,6 +942,12 @@ mod tests {
             "curl -o f https://x/f && openssl dgst -sha256 -verify pub.pem -signature f.sig f && chmod +x f",
         );
         quiet("curl -o f https://x/f && { sha256sum -c f.sha256 || exit 1; } && chmod +x f");
+        quiet(
+            "curl -o f.tgz https://x/f.tgz && echo \"$S  f.tgz\" | shasum -a 256 -c && tar xzf f.tgz",
+        );
+        quiet(
+            "curl -o f.tgz https://x/f.tgz && sha512sum --status -c f.tgz.sha512 && tar xzf f.tgz",
+        );
         quiet("curl -o f https://x/f; sha256sum -c f.sha256 || exit 1; chmod +x f");
         quiet(
             "if [ -n \"$C\" ]; then curl -O https://x/n.tar.xz; echo \"$C  n.tar.xz\" | sha256sum -c - && tar -xJf n.tar.xz; fi",
