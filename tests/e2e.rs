@@ -264,7 +264,7 @@ fn config_is_discovered_and_validated() {
     d.write("Dockerfile", INSECURE);
     d.write(
         ".seaworthy.toml",
-        "ignore = [\"SW1\", \"SW502\", \"SW201\", \"SW8\"]\n",
+        "select = [\"SW101\", \"SW502\"]\nignore = [\"SW101\", \"SW502\"]\n",
     );
     let o = d.run(&["check", "--format", "concise"]);
     assert_eq!(stdout(&o), "", "all findings ignored by config");

@@ -44,6 +44,8 @@ register_rules! {
     secrets {
         secret_in_arg_or_env::SecretInArgOrEnv,
         secret_literal::SecretLiteral,
+        secret_file_copied::SecretFileCopied,
+        secret_used_without_mount::SecretUsedWithoutMount,
     }
     contents {
         build_tools_in_final_stage::BuildToolsInFinalStage,
@@ -56,8 +58,14 @@ register_rules! {
         update_without_install::UpdateWithoutInstall,
     }
     supply_chain {
+        remote_add_unverified::RemoteAddUnverified,
         remote_script_executed::RemoteScriptExecuted,
         package_version_unpinned::PackageVersionUnpinned,
+        tls_verification_disabled::TlsVerificationDisabled,
+        package_signature_bypassed::PackageSignatureBypassed,
+        content_trust_disabled::ContentTrustDisabled,
+        download_unverified::DownloadUnverified,
+        pipe_without_pipefail::PipeWithoutPipefail,
     }
     correctness {
         workdir_relative::WorkdirRelative,
