@@ -2,6 +2,7 @@
 //! non-root, what secrets look like. Rules ask these modules instead of matching text.
 
 pub mod commands;
+pub mod runtime;
 pub mod secrets;
 pub mod tags;
 pub mod users;
