@@ -64,8 +64,8 @@ use crate::syntax::dockerfile as dockerfile_syntax;
 /// file, and what each service's `build:` links to.
 #[derive(Debug)]
 pub struct ComposeEnv<'a> {
-    /// Indexed like [`Project::files`]; `None` for files without a source (env files, files
-    /// that could not be read).
+    /// Indexed like [`Project::files`] (env files included); `None` for files that could not
+    /// be read.
     files: Vec<Option<&'a SourceFile>>,
     /// The main compose file, for locations in a file without a source.
     main: &'a SourceFile,
@@ -633,8 +633,20 @@ fn load(
         .iter()
         .map(|p| loader.absolute(p))
         .collect();
+    // Explicit env files are required, as with `docker compose --env-file`.
+    for env_file in &options.env_files {
+        if let Err(d) = loader.read(env_file) {
+            diagnostics.push(d);
+        }
+    }
     let project = load_project(&files, loader, &options);
-    for d in project.diagnostics.iter().filter(|d| d.file.is_none()) {
+    // The files compose was asked to read were checked above; anything else that could not be
+    // read at top level (the file budget) is reported against the main file.
+    for d in project
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.is_none() && !d.message.starts_with("cannot read "))
+    {
         diagnostics.push(RunDiagnostic::new(
             loader.shown(&files[0]),
             RunDiagnosticKind::Unreadable,
@@ -645,8 +657,13 @@ fn load(
         .files
         .iter()
         .map(|f| {
-            (f.loaded && f.role != FileRole::EnvFile)
-                .then(|| set.add(loader.shown(&f.path), FileKind::Compose, f.text.clone()))
+            let kind = if f.role == FileRole::EnvFile {
+                FileKind::Other
+            } else {
+                FileKind::Compose
+            };
+            f.loaded
+                .then(|| set.add(loader.shown(&f.path), kind, f.text.clone()))
         })
         .collect();
     let mut builds = BTreeMap::new();
