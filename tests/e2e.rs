@@ -1,1 +1,3 @@
 //! End-to-end tests of the `seaworthy` binary.
+
+mod compose_cli;
