@@ -518,3 +518,65 @@ fn awesome_compose_findings() {
         insta::assert_snapshot!("awesome_compose_findings", out);
     });
 }
+
+mod robustness {
+    use proptest::prelude::*;
+    use seaworthy_core::engine;
+    use seaworthy_core::source::{FileId, FileKind, SourceFile};
+
+    const LINES: [&str; 32] = [
+        "services:",
+        "  web:",
+        "  - web",
+        "    image: nginx:${TAG:-latest}",
+        "    build: .",
+        "    build: {context: ., target: x, args: [A, B=1]}",
+        "    user: ${U}",
+        "    user: root",
+        "    privileged: yes",
+        "    read_only: ${RO:-false}",
+        "    cap_add: [ALL, ${C}]",
+        "    cap_drop:",
+        "      - ALL",
+        "    security_opt: [\"seccomp:unconfined\", no-new-privileges]",
+        "    ports: [\"80:80\", {target: 1, published: x}, 3000]",
+        "    volumes: [\"/:/r\", \"~/.ssh:/s\", {type: bind, source: /etc}]",
+        "    environment: {PASSWORD: x, A: ghp_abcdefghijklmnopqrstuvwxyzABCDEF0123}",
+        "    environment: [\"DB_PASSWORD=1\", TOKEN]",
+        "    deploy: {resources: {limits: {memory: 0, cpus: -1, pids: x}}}",
+        "    devices: [\"/dev/sda\"]",
+        "    network_mode: host",
+        "    extends: {service: web}",
+        "    <<: *a",
+        "x-a: &a {privileged: true}",
+        "# seaworthy: ignore[SW601] r",
+        "    # seaworthy: ignore-file[SW6",
+        "volumes: {v: {driver_opts: {o: bind, device: /etc}}}",
+        "include: [other.yaml]",
+        "---",
+        "  ]: [",
+        "\t- \"unterminated",
+        "",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any mix of compose lines, broken or not, is checked by every rule without a panic.
+        #[test]
+        fn any_compose_text_is_checked_without_panic(
+            picks in proptest::collection::vec(0..LINES.len(), 0..40),
+            extra in "[ -~\n]{0,40}",
+        ) {
+            let mut text: String = picks.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+            text.push_str(&extra);
+            let file = SourceFile::new(FileId(0), "compose.yaml", FileKind::Compose, text);
+            let settings = super::settings_for(&["all"]);
+            let outcome = engine::check(std::slice::from_ref(&file), &settings);
+            for f in &outcome.findings {
+                prop_assert_eq!(&f.location.path, "compose.yaml");
+                prop_assert!(f.location.span.end as usize <= file.text.len());
+            }
+        }
+    }
+}
