@@ -483,6 +483,18 @@ struct BuildRef {
     service: String,
 }
 
+/// One configuration a Dockerfile is built with by compose services.
+#[derive(Clone, Debug)]
+struct DockerfileJob {
+    options: BuildOptions,
+    /// The build context directory the services send. The build-context rules check the
+    /// Dockerfile against it here, once they exist; jobs differ by context so each context is
+    /// checked.
+    context: Option<PathBuf>,
+    /// The services that build it this way.
+    refs: Vec<BuildRef>,
+}
+
 /// A loaded project and where its files are in the run.
 struct Loaded {
     project: Project,
@@ -507,7 +519,7 @@ pub fn check_run(
         .collect();
     let mut diagnostics = Vec::new();
     // Dockerfile → configuration → the services building it that way.
-    let mut jobs: BTreeMap<FileId, Vec<(BuildOptions, Vec<BuildRef>)>> = BTreeMap::new();
+    let mut jobs: BTreeMap<FileId, Vec<DockerfileJob>> = BTreeMap::new();
     let mut loaded = Vec::new();
     for request in projects {
         let loader = ScanLoader::new(&request.root, base, settings.max_file_size);
@@ -606,7 +618,7 @@ fn load(
     loader: &ScanLoader,
     settings: &Settings,
     set: &mut SourceSet,
-    jobs: &mut BTreeMap<FileId, Vec<(BuildOptions, Vec<BuildRef>)>>,
+    jobs: &mut BTreeMap<FileId, Vec<DockerfileJob>>,
     diagnostics: &mut Vec<RunDiagnostic>,
 ) -> Option<Loaded> {
     let mut files = Vec::new();
@@ -731,7 +743,7 @@ fn link(
     loader: &ScanLoader,
     settings: &Settings,
     set: &mut SourceSet,
-    jobs: &mut BTreeMap<FileId, Vec<(BuildOptions, Vec<BuildRef>)>>,
+    jobs: &mut BTreeMap<FileId, Vec<DockerfileJob>>,
     diagnostics: &mut Vec<RunDiagnostic>,
 ) -> LinkedBuild {
     let b = &build.value;
@@ -772,9 +784,16 @@ fn link(
             linked.user = linked_user(file, &options, settings, None);
             linked.dockerfile = Some(shown);
             let configs = jobs.entry(id).or_default();
-            match configs.iter_mut().find(|(o, _)| *o == options) {
-                Some((_, refs)) => refs.push(reference.clone()),
-                None => configs.push((options, vec![reference.clone()])),
+            match configs
+                .iter_mut()
+                .find(|j| j.options == options && j.context == linked.context)
+            {
+                Some(job) => job.refs.push(reference.clone()),
+                None => configs.push(DockerfileJob {
+                    options,
+                    context: linked.context.clone(),
+                    refs: vec![reference.clone()],
+                }),
             }
         }
         DockerfileSource::Inline => {
@@ -846,7 +865,7 @@ fn same_finding(a: &Finding, b: &Finding) -> bool {
 fn check_linked_dockerfile(
     file: &SourceFile,
     standalone: bool,
-    configs: &[(BuildOptions, Vec<BuildRef>)],
+    configs: &[DockerfileJob],
     set: &SourceSet,
     settings: &Settings,
 ) -> Vec<Finding> {
@@ -854,14 +873,21 @@ fn check_linked_dockerfile(
     if configs.is_empty() {
         return baseline;
     }
+    // One run per distinct set of build options (jobs that differ only by context share
+    // it). The build-context rules will run here, per job, with `job.context`.
+    let mut by_options: Vec<(&BuildOptions, Vec<Finding>)> = Vec::new();
     let runs: Vec<Vec<Finding>> = configs
         .iter()
-        .map(|(options, _)| {
-            if *options == settings.build {
-                baseline.clone()
-            } else {
-                engine::check_dockerfile_with(file, settings, options)
+        .map(|job| {
+            if job.options == settings.build {
+                return baseline.clone();
             }
+            if let Some((_, done)) = by_options.iter().find(|(o, _)| **o == job.options) {
+                return done.clone();
+            }
+            let found = engine::check_dockerfile_with(file, settings, &job.options);
+            by_options.push((&job.options, found.clone()));
+            found
         })
         .collect();
     // Every configuration that reports: the file's own (when found on its own) and the
@@ -896,15 +922,15 @@ fn check_linked_dockerfile(
         let mut finding = candidate.clone();
         if !in_baseline {
             for i in producers {
-                let (options, refs) = &configs[i];
-                for r in refs {
+                let job = &configs[i];
+                for r in &job.refs {
                     let compose = set.get(r.compose_file);
                     finding.related(
                         Location::new(compose, r.span),
                         format!(
                             "compose service `{}` builds this file{}",
                             r.service,
-                            describe_options(options)
+                            describe_options(&job.options)
                         ),
                     );
                 }
