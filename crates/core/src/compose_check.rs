@@ -17,6 +17,10 @@
 //!   at the default threshold. A YAML 1.1 boolean (`yes`, `off`) is an `SW001` *info*
 //!   finding: compose accepts it with a warning. A compose file that cannot be read at all is
 //!   a diagnostic (the file was not checked), like any unreadable input.
+//! - **Unknown values.** A value that depends on a variable the project does not define is
+//!   read as compose reads it with the variable unset when the reference gives a default
+//!   (`${TAG:-latest}` reads `latest`), and messages say "defaults to"; a reference without a
+//!   default (`${TAG}`) is unknown and no rule guesses it (see [`Reading`]).
 //! - **Suppressions.** `# seaworthy: ignore[SW604] reason` on its own line covers the YAML
 //!   construct that starts on the next line (a key with everything below it, or a sequence
 //!   entry); at the end of a line it covers the construct that starts on that line. Above a
@@ -32,7 +36,9 @@
 //!   produce. An unknown `build.target` is not guessed: that service's build is not checked.
 //!   `dockerfile_inline` is analysed for the user it runs as (`SW608`), but the Dockerfile
 //!   rules do not run on it. Each linked build keeps its resolved context directory
-//!   ([`LinkedBuild::context`]) for the build-context rules.
+//!   ([`LinkedBuild::context`]) for the build-context rules. A Dockerfile outside the scan
+//!   root is not read (a warning diagnostic says so); one that does not exist leaves the
+//!   service's image user unknown.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
