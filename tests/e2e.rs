@@ -9,6 +9,8 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
+mod compose_cli;
+
 /// A temporary directory that is removed when dropped.
 struct Dir {
     root: PathBuf,
@@ -174,7 +176,14 @@ fn assert_valid_sarif(v: &Value) {
 fn sarif_of_the_examples_validates() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let o = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
-        .args(["check", "--isolated", "--format", "sarif", "--date", "2026-11-29"])
+        .args([
+            "check",
+            "--isolated",
+            "--format",
+            "sarif",
+            "--date",
+            "2026-11-29",
+        ])
         .arg(&examples)
         .output()
         .unwrap();

@@ -76,8 +76,9 @@ pub struct VersionArgs {
 #[derive(Debug, Args)]
 #[allow(clippy::struct_field_names)]
 pub struct CheckArgs {
-    /// Files or directories to check (default: the current directory). `-` reads a
-    /// Dockerfile from standard input.
+    /// Files or directories to check (default: the current directory). Directories are
+    /// searched for Dockerfiles and compose files; a `.yaml`/`.yml` file named here is a
+    /// compose file. `-` reads a Dockerfile from standard input.
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
 
@@ -135,6 +136,16 @@ pub struct CheckArgs {
     /// reproducible results.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+
+    /// A compose file to check. Repeated, the files form one project and apply in order, as
+    /// `docker compose -f a.yaml -f b.yaml` merges them. Without PATHS, only these are checked.
+    #[arg(long = "compose", value_name = "FILE")]
+    pub compose: Vec<PathBuf>,
+
+    /// An env file for compose interpolation, used instead of the `.env` beside each compose
+    /// file (as `docker compose --env-file`). Repeatable.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
 
     /// Name of the Dockerfile read from standard input (`-`).
     #[arg(long, value_name = "PATH")]

@@ -2,7 +2,8 @@
 //!
 //! Directories are walked with `.gitignore` honoured and `.git` skipped; hidden
 //! directories such as `.devcontainer` are searched. Symbolic links are not followed.
-//! A file named explicitly is always checked, whatever its name.
+//! A file named explicitly is always checked, whatever its name. Compose files (the default
+//! and override names) are found too, as [`FileKind::Compose`] candidates.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,7 @@ use ignore::WalkBuilder;
 use seaworthy_core::diagnostic::{Diagnostic, DiagnosticKind};
 use seaworthy_core::input;
 use seaworthy_core::source::FileKind;
+use seaworthy_core::syntax::compose::classify_file_name;
 
 /// A file to read.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -128,13 +130,26 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
                 }
             };
             let name = entry.file_name().to_string_lossy();
-            if !is_dockerfile_name(&name) {
+            let compose = classify_file_name(&name).is_some();
+            if !compose && !is_dockerfile_name(&name) {
                 continue;
             }
             let Some(file_type) = entry.file_type() else {
                 continue;
             };
             let shown = shown_path(entry.path(), cwd);
+            if compose {
+                // Compose files are grouped into projects by the caller.
+                if file_type.is_file() {
+                    found.push(Candidate {
+                        shown,
+                        path: entry.path().to_path_buf(),
+                        kind: FileKind::Compose,
+                        root: arg.clone(),
+                    });
+                }
+                continue;
+            }
             if file_type.is_dir() {
                 diags.push(Diagnostic::new(
                     shown,

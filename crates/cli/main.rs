@@ -6,6 +6,7 @@
 #![allow(unreachable_pub)]
 
 mod args;
+mod compose;
 mod config;
 mod discover;
 mod info;
@@ -17,8 +18,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 use rayon::prelude::*;
+use seaworthy_core::compose_check;
 use seaworthy_core::diagnostic::{Diagnostic, DiagnosticLevel};
-use seaworthy_core::engine;
 use seaworthy_core::finding::Severity;
 use seaworthy_core::input;
 use seaworthy_core::settings::Settings;
@@ -70,17 +71,21 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     let targets = targets(args)?;
 
     let mut paths = args.paths.clone();
-    if paths.is_empty() {
+    if paths.is_empty() && args.compose.is_empty() {
         paths.push(PathBuf::from("."));
     }
     let use_stdin = paths.iter().any(|p| p.as_os_str() == "-");
     paths.retain(|p| p.as_os_str() != "-");
+    let (explicit_compose, paths) = compose::split_explicit(paths);
 
     let (candidates, mut diagnostics) = if paths.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         discover::discover(&paths, &cwd)
     };
+    let (found_compose, candidates): (Vec<_>, Vec<_>) = candidates
+        .into_iter()
+        .partition(|c| c.kind == seaworthy_core::source::FileKind::Compose);
 
     // Read in parallel; the order (and so the FileIds) follows the sorted candidates.
     let read: Vec<Result<(String, seaworthy_core::source::FileKind, String), Diagnostic>> =
@@ -123,9 +128,21 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             Err((kind, message)) => diagnostics.push(Diagnostic::new(name, kind, message)),
         }
     }
+    // Compose projects and the Dockerfiles their services build are checked with the
+    // standalone Dockerfiles, so a Dockerfile reached both ways is reported once.
+    let projects = compose::requests(
+        &found_compose,
+        &explicit_compose,
+        &args.compose,
+        &args.env_files,
+        &cwd,
+    );
+    let outcome = compose_check::check_run(files, &projects, &cwd, &settings);
+    diagnostics.extend(outcome.diagnostics);
     diagnostics.sort();
+    diagnostics.dedup();
+    let files = outcome.files;
 
-    let outcome = engine::check(&files, &settings);
     let rules = settings.enabled_rules();
     let report = Report {
         tool: ToolInfo::seaworthy(VERSION),

@@ -141,6 +141,7 @@ pub fn check(files: &[SourceFile], settings: &Settings) -> Outcome {
         .par_iter()
         .flat_map_iter(|file| match file.kind {
             FileKind::Dockerfile => check_dockerfile(file, settings),
+            FileKind::Compose => crate::compose_check::check_compose_file(file, settings),
             _ => Vec::new(),
         })
         .collect();

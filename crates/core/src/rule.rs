@@ -247,6 +247,11 @@ pub trait Rule: Meta + Sync {
     /// Checks an analysed Dockerfile.
     fn check_dockerfile(&self, _df: &crate::dockerfile::Dockerfile<'_>, _cx: &mut Ctx<'_>) {}
 
+    /// Checks a compose project after interpolation, `extends`, `include` and override files
+    /// were applied. Findings may be in any file of the project: see
+    /// [`crate::compose_check`] for the helpers that locate them (`cx.report_key`, …).
+    fn check_compose(&self, _project: &crate::syntax::compose::Project, _cx: &mut Ctx<'_>) {}
+
     /// Runs after suppressions were applied to a file's findings (the rules that report on
     /// suppression directives themselves).
     fn check_suppressions(&self, _report: &crate::suppress::SuppressionReport, _cx: &mut Ctx<'_>) {}
@@ -258,6 +263,8 @@ pub struct Ctx<'a> {
     settings: &'a Settings,
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    /// The project's source files and linked builds, when checking a compose project.
+    compose: Option<&'a crate::compose_check::ComposeEnv<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -272,7 +279,20 @@ impl<'a> Ctx<'a> {
             settings,
             rule,
             findings,
+            compose: None,
         }
+    }
+
+    /// The same context for a compose project: its files and linked builds.
+    #[must_use]
+    pub fn with_compose(mut self, env: &'a crate::compose_check::ComposeEnv<'a>) -> Self {
+        self.compose = Some(env);
+        self
+    }
+
+    /// The compose project's files and linked builds (`None` outside `check_compose`).
+    pub fn compose(&self) -> Option<&'a crate::compose_check::ComposeEnv<'a>> {
+        self.compose
     }
 
     /// Reports a finding at `span` in the current file; returns it for `.help()` etc.

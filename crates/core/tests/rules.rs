@@ -4,18 +4,26 @@
 //! without a line. The set of findings must EQUAL the markers, so every unmarked line is an
 //! assertion that the rule stays quiet there. An optional `seaworthy.toml` in the case
 //! configures the run; the rule under test is always the only one enabled.
+//!
+//! A case may instead (or also) hold a compose project: `compose.yaml` (or another default
+//! name) with its override, `extends` and `include` files, a `.env`, and the Dockerfiles its
+//! services build. The project is loaded as compose loads it from the case directory, the
+//! top-level Dockerfiles are also checked on their own, and the markers of every file the
+//! run reads (YAML comments in compose files) are compared with the findings.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use seaworthy_core::compose_check::{self, ComposeRequest};
 use seaworthy_core::engine;
 use seaworthy_core::finding::Finding;
 use seaworthy_core::rule::FixAvailability;
 use seaworthy_core::rules;
 use seaworthy_core::settings::{Options, Overrides, Settings};
 use seaworthy_core::source::{FileId, FileKind, SourceFile};
+use seaworthy_core::syntax::compose::{FsLoader, LoadOptions, default_files};
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -79,18 +87,31 @@ fn run_case(code: &str, case: &Path) -> (String, Vec<String>) {
             text,
         ));
     }
+    let compose = default_files(case, &FsLoader::default());
     assert!(
-        !files.is_empty(),
-        "{}: no Dockerfile in the case",
+        !files.is_empty() || !compose.is_empty(),
+        "{}: no Dockerfile or compose file in the case",
         case.display()
     );
-    let outcome = engine::check(&files, &settings);
+    let (outcome_files, findings) = if compose.is_empty() {
+        let outcome = engine::check(&files, &settings);
+        (files, outcome.findings)
+    } else {
+        let request = ComposeRequest {
+            files: compose,
+            options: LoadOptions::default(),
+            root: case.to_path_buf(),
+        };
+        let outcome = compose_check::check_run(files, &[request], case, &settings);
+        (outcome.files, outcome.findings)
+    };
+    let files = outcome_files;
     let mut rendered = String::new();
     let mut problems = Vec::new();
     for file in &files {
         let expected = expectations(&file.text);
         let mut got: BTreeMap<(u32, String), usize> = BTreeMap::new();
-        for f in outcome.findings.iter().filter(|f| {
+        for f in findings.iter().filter(|f| {
             f.location.path == file.path && f.suppressed.is_none() && f.rule.code == code
         }) {
             let line = f.location.region.map_or(0, |(s, _)| s.line);

@@ -12,7 +12,7 @@
 mod run;
 mod scope;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::source::{SourceFile, Span, Spanned};
 use crate::syntax::dockerfile::{Ast, Flag, Instruction, Keyword};
@@ -28,6 +28,10 @@ pub struct BuildOptions {
     pub args: BTreeMap<String, String>,
     /// `--target` (CLI) or compose `build.target`.
     pub target: Option<String>,
+    /// Build arguments that are passed but whose value is unknown (a compose `build.args`
+    /// entry without a value, or one that depends on an unset variable): the `ARG` default
+    /// does not apply and the value is unknown.
+    pub unknown_args: BTreeSet<String>,
 }
 
 /// An argument after expansion.

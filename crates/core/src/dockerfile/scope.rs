@@ -525,7 +525,9 @@ fn expand_instruction(
                     .value
                     .as_ref()
                     .map(|v| expand_value(&v.value, v.span, escape, scope, data));
-                let var = if let Some(v) = build.args.get(&name) {
+                let var = if build.unknown_args.contains(&name) {
+                    Var::Unknown
+                } else if let Some(v) = build.args.get(&name) {
                     Var::Known(v.clone())
                 } else if let Some(d) = &default {
                     if d.unknown {
@@ -600,6 +602,15 @@ mod tests {
                 df.stages[0].base_image().unwrap().tag.as_deref(),
                 Some("1.2")
             );
+        });
+    }
+
+    #[test]
+    fn build_args_with_unknown_values_hide_defaults() {
+        let mut build = BuildOptions::default();
+        build.unknown_args.insert("TAG".into());
+        analyse_with("ARG TAG=latest\nFROM node:$TAG\n", &build, |df| {
+            assert_eq!(df.stages[0].base, Base::Unresolved);
         });
     }
 

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod images;
 pub mod packages;
 pub mod permissions;
+pub mod runtime;
 pub mod secrets;
 pub mod sensitive_files;
 pub mod suggest;

@@ -15,6 +15,8 @@
 //!
 //! Users extend it with `[rules.user] non-root-images = ["registry/repo", "repo:tag-*"]`.
 
+use crate::dockerfile::{Base, Dockerfile, Value};
+use crate::source::Span;
 use crate::syntax::image_ref::ImageRef;
 
 /// What a `USER` value means.
@@ -37,6 +39,59 @@ pub fn classify(value: &str, unknown: bool) -> UserKind {
         UserKind::Root
     } else {
         UserKind::NonRoot
+    }
+}
+
+/// The user the shipped image of a Dockerfile runs as (its final stage, or the `--target`
+/// / compose `build.target` stage, and the stages it is built `FROM`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FinalUser<'d> {
+    /// The last `USER` of the final chain names root (`root`, `0`, `root:…`, `0:…`).
+    RootUser(&'d Value),
+    /// No `USER` in the final chain, and the image at its root runs as root.
+    RootBase {
+        /// The final stage's `FROM` instruction.
+        from: Span,
+        /// The final stage's `AS` name.
+        stage: Option<&'d str>,
+        /// Why the base runs as root, for messages (`` `node:20` runs as root by default ``).
+        reason: String,
+    },
+    /// A non-root `USER`, or a base image known to run as a non-root user.
+    NonRoot,
+    /// Depends on a value unknown before the build, or on a base that cannot be resolved.
+    Unknown,
+}
+
+/// Decides which user the shipped image runs as; `extra` are the configured
+/// `non-root-images`. Shared by the Dockerfile rule (SW201) and the compose rule (SW608).
+pub fn final_user<'d>(df: &'d Dockerfile<'_>, extra: &[String]) -> FinalUser<'d> {
+    let Some(final_index) = df.final_stage else {
+        return FinalUser::Unknown;
+    };
+    if let Some((_, user)) = df.final_user() {
+        return match classify(&user.text, user.unknown) {
+            UserKind::Root => FinalUser::RootUser(user),
+            UserKind::NonRoot => FinalUser::NonRoot,
+            UserKind::Unknown => FinalUser::Unknown,
+        };
+    }
+    let stage = &df.stages[final_index];
+    let reason = match df.root_base(final_index) {
+        Base::Scratch => "a `scratch` image runs as uid 0".to_owned(),
+        Base::Image(image) => {
+            if known_non_root(image, extra).is_some() {
+                return FinalUser::NonRoot;
+            }
+            format!("`{}` runs as root by default", image.text)
+        }
+        // An unknown or invalid base: no guess.
+        Base::Unresolved | Base::Invalid(_) | Base::Stage(_) => return FinalUser::Unknown,
+    };
+    FinalUser::RootBase {
+        from: df.instr(stage.from).span(),
+        stage: stage.name.as_ref().map(|n| n.value.as_str()),
+        reason,
     }
 }
 

@@ -82,6 +82,24 @@ register_rules! {
         undefined_variable::UndefinedVariable,
         non_interactive_flag_missing::NonInteractiveFlagMissing,
     }
+    runtime {
+        privileged_container::PrivilegedContainer,
+        dangerous_capability_added::DangerousCapabilityAdded,
+        capabilities_not_dropped::CapabilitiesNotDropped,
+        root_filesystem_writable::RootFilesystemWritable,
+        memory_limit_missing::MemoryLimitMissing,
+        cpu_limit_missing::CpuLimitMissing,
+        pids_limit_missing::PidsLimitMissing,
+        container_runs_as_root::ContainerRunsAsRoot,
+        secret_in_environment::SecretInEnvironment,
+        docker_socket_mounted::DockerSocketMounted,
+        sensitive_host_path_mounted::SensitiveHostPathMounted,
+        host_namespace_shared::HostNamespaceShared,
+        security_profile_disabled::SecurityProfileDisabled,
+        new_privileges_allowed::NewPrivilegesAllowed,
+        port_bound_all_interfaces::PortBoundAllInterfaces,
+        device_mapped::DeviceMapped,
+    }
 }
 
 /// Position of a rule in `ALL`.

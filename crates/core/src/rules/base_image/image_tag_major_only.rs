@@ -1,5 +1,8 @@
+use crate::compose_check::{describe_text, read};
 use crate::knowledge::tags::{self, TagPin};
 use crate::prelude::*;
+use crate::syntax::compose::Project;
+use crate::syntax::image_ref::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -7,6 +10,9 @@ declare_rule! {
     /// `alpine:3`, `node:20-alpine`), a release line (`node:lts`) or a bare distribution
     /// codename (`debian:bookworm-slim`, `ubuntu:jammy`). A digest makes the reference
     /// immutable and keeps the rule quiet.
+    ///
+    /// In a compose file it checks the `image:` of services that do not `build:`, reading a
+    /// variable reference with a default (`node:${NODE:-20}`) as its default.
     ///
     /// ## Why is this bad?
     /// A major-only tag moves with every minor and point release: the image you tested is
@@ -50,6 +56,32 @@ impl Rule for ImageTagMajorOnly {
             cx.report(
                 used.span,
                 format!("{} names only {what}, which moves with every release", used.describe()),
+            )
+            .help("Pin the minor or patch version, or a digest");
+        }
+    }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for service in &project.services {
+            if service.build.is_some() {
+                continue;
+            }
+            let Some(image) = &service.image else { continue };
+            let Some(reference) = read(&image.value).and_then(|v| ImageRef::parse(v).ok()) else {
+                continue;
+            };
+            let what = match tags::pin(&reference) {
+                TagPin::MajorOnly(major) => format!("the major version `{major}`"),
+                TagPin::ReleaseLine(line) => format!("the release line `{line}`"),
+                _ => continue,
+            };
+            cx.report_compose(
+                image.file,
+                image.span,
+                format!(
+                    "{} names only {what}, which moves with every release",
+                    describe_text(&image.value)
+                ),
             )
             .help("Pin the minor or patch version, or a digest");
         }

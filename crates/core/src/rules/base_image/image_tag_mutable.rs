@@ -1,5 +1,8 @@
+use crate::compose_check::{describe_text, read};
 use crate::knowledge::tags::{self, TagPin};
 use crate::prelude::*;
+use crate::syntax::compose::Project;
+use crate::syntax::image_ref::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -9,6 +12,12 @@ declare_rule! {
     /// `python:slim`), in `FROM`, `COPY --from=<image>` and `RUN --mount=from=<image>`.
     /// Build arguments are expanded first, so `ARG TAG=1.27` then `FROM nginx:${TAG}` is
     /// pinned, while `FROM nginx:${TAG:-latest}` with no value for `TAG` is not.
+    ///
+    /// In a compose file it checks the `image:` of services that do not `build:` (with
+    /// `build:`, `image:` names the image the build produces). Variables are interpolated as
+    /// compose does; a reference with a default whose variable is unset
+    /// (`postgres:${TAG:-latest}`) is checked as the default it gives, and the message says
+    /// so; a reference without a default (`postgres:${TAG}`) is unknown and not reported.
     ///
     /// ## Why is this bad?
     /// `node` and `node:latest` mean "whatever was pushed last". Two builds of the same commit
@@ -63,6 +72,26 @@ impl Rule for ImageTagMutable {
                 _ => continue,
             };
             cx.report(used.span, message)
+                .help("Pin a version tag, or a digest: `image:1.2.3@sha256:…`");
+        }
+    }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for service in &project.services {
+            if service.build.is_some() {
+                continue;
+            }
+            let Some(image) = &service.image else { continue };
+            let Some(reference) = read(&image.value).and_then(|v| ImageRef::parse(v).ok()) else {
+                continue;
+            };
+            let shown = describe_text(&image.value);
+            let message = match tags::pin(&reference) {
+                TagPin::Missing => format!("{shown} has no tag or digest, so it means `latest`"),
+                TagPin::Channel(tag) => format!("{shown} uses the moving tag `{tag}`"),
+                _ => continue,
+            };
+            cx.report_compose(image.file, image.span, message)
                 .help("Pin a version tag, or a digest: `image:1.2.3@sha256:…`");
         }
     }

@@ -1,12 +1,22 @@
+use crate::compose_check::parse_problem_severity;
 use crate::prelude::*;
+use crate::syntax::compose::{DiagnosticKind, Project};
 
 declare_rule! {
     /// ## What it does
     /// Reports a file that cannot be parsed: a bad parser directive, an unterminated heredoc
     /// or JSON array, an instruction with the wrong number of arguments, an unknown
-    /// instruction, invalid YAML. The finding points at the first problem; the parser
-    /// recovers at the next instruction, so the rest of the file is still checked, and every
-    /// other problem is listed as a related location.
+    /// instruction, invalid YAML. In a Dockerfile the finding points at the first problem; the
+    /// parser recovers at the next instruction, so the rest of the file is still checked, and
+    /// every other problem is listed as a related location.
+    ///
+    /// In a compose file each problem is its own finding at the element: invalid YAML, a value
+    /// of the wrong type (a service that is not a mapping), a duplicate key, an invalid value,
+    /// an invalid interpolation, an `extends` or `include` that cannot be resolved. The element
+    /// is skipped and the rest of the project is still checked. A key the Compose
+    /// Specification does not define is reported at *low* severity (docker compose refuses
+    /// it, but a key newer than seaworthy must not fail a build), and a YAML 1.1 boolean such
+    /// as `yes` at *info* (compose reads it as a boolean, with a warning).
     ///
     /// ## Why is this bad?
     /// Docker refuses to build a file it cannot parse, and a check that cannot read part of a
@@ -27,6 +37,7 @@ declare_rule! {
     ///
     /// ## References
     /// - [Dockerfile reference](https://docs.docker.com/reference/dockerfile/)
+    /// - [Compose file reference](https://docs.docker.com/reference/compose-file/)
     /// - Similar: hadolint DL1000
     pub struct ParseError {
         code: "SW001",
@@ -60,4 +71,67 @@ impl Rule for ParseError {
             finding.related(Location::new(file, e.span), e.message.clone());
         }
     }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for d in &project.diagnostics {
+            // A file that could not be read at all is a run diagnostic, not a finding.
+            let Some(file) = d.file else { continue };
+            let written = cx
+                .compose()
+                .and_then(|env| env.source(file))
+                .map(|src| src.slice(d.span).trim().to_owned())
+                .unwrap_or_default();
+            let message = match d.kind {
+                DiagnosticKind::Load => {
+                    let reason = d.message.rsplit(": ").next().unwrap_or(&d.message);
+                    format!("Cannot read `{written}`: {reason}")
+                }
+                DiagnosticKind::IncludeCycle => {
+                    format!("Including `{written}` loops back or is nested too deeply")
+                }
+                _ => {
+                    let m = capitalise(&backticks(d.message.trim_end_matches('.')));
+                    if d.path.is_empty() {
+                        m
+                    } else {
+                        format!("{m} (at `{}`)", d.path)
+                    }
+                }
+            };
+            let help = match d.kind {
+                DiagnosticKind::UnknownKey => {
+                    "Fix the key's spelling or remove it: docker compose refuses keys the Compose Specification does not define"
+                }
+                DiagnosticKind::Yaml11Boolean => "Write `true` or `false`",
+                DiagnosticKind::DuplicateKey => "Remove one of the two keys",
+                _ => "Fix the file; docker compose refuses to load it",
+            };
+            cx.report_compose(file, d.span, message)
+                .severity(parse_problem_severity(d.kind, d.severity))
+                .help(help);
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A message that starts with a quoted value (`"yes" is read as …`) quotes it in backticks.
+fn backticks(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix('"') {
+        let mut escaped = false;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => return format!("`{}`{}", &rest[..i], &rest[i + 1..]),
+                _ => escaped = false,
+            }
+        }
+    }
+    message.to_owned()
 }

@@ -1,6 +1,8 @@
+use crate::finding::Finding;
 use crate::knowledge::secrets;
 use crate::prelude::*;
-use crate::source::to_u32;
+use crate::source::{SourceFile, to_u32};
+use crate::syntax::compose::Project;
 
 declare_rule! {
     /// ## What it does
@@ -11,6 +13,10 @@ declare_rule! {
     /// (`https://user:pass@host`) and passwords given on command lines (`--password=…`,
     /// `mysql -p…`). Placeholders (`changeme`, `xxx`, `${VAR}`, `<token>`) and documented
     /// example keys (`AKIAIOSFODNN7EXAMPLE`) are ignored.
+    ///
+    /// In a compose file every scalar (keys and values, as written, before interpolation) of
+    /// every file of the project is scanned; `.env` files are not, since they are where
+    /// compose expects secrets to be kept out of version control.
     ///
     /// The message names the kind of credential and shows at most its first four characters
     /// and its length; no output format ever prints the whole secret.
@@ -68,16 +74,44 @@ impl Rule for SecretLiteral {
             }
         }
     }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        Self::scan_compose(project, cx);
+    }
+}
+
+impl SecretLiteral {
+    /// Every scalar of every compose file, as written.
+    fn scan_compose(project: &Project, cx: &mut Ctx<'_>) {
+        let Some(env) = cx.compose() else { return };
+        for (file, scalar) in project.scalars() {
+            let Some(src) = env.source(file) else { continue };
+            let text = src.slice(scalar.span);
+            report_secrets_in(src, text, scalar.span.start, cx);
+        }
+    }
 }
 
 /// Reports every credential in `text`, which starts at byte `base` of the current file.
 /// Returns the spans reported.
 pub(crate) fn report_secrets(text: &str, base: u32, cx: &mut Ctx<'_>) -> Vec<Span> {
+    let file = cx.file();
+    report_secrets_in(file, text, base, cx)
+}
+
+/// Reports every credential in `text`, which starts at byte `base` of `file`.
+fn report_secrets_in(file: &SourceFile, text: &str, base: u32, cx: &mut Ctx<'_>) -> Vec<Span> {
     let mut spans = Vec::new();
     for m in secrets::scan(text) {
         let secret = &text[m.start..m.end];
         let span = Span::new(base + to_u32(m.start), base + to_u32(m.end));
-        cx.report(span, format!("{} written in the file: `{}`", capitalise(m.label), secrets::mask(secret)))
+        let finding = Finding::new(
+            cx.rule(),
+            file,
+            span,
+            format!("{} written in the file: `{}`", capitalise(m.label), secrets::mask(secret)),
+        );
+        cx.push(finding)
             .help("Revoke the credential, remove it from the file and its history, and pass it as a secret at build or run time")
             .key(format!("{}:{}", m.kind, secrets::mask(secret)))
             .secret(span);

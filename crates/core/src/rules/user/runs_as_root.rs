@@ -1,4 +1,4 @@
-use crate::knowledge::users::{self, UserKind};
+use crate::knowledge::users::{self, FinalUser};
 use crate::prelude::*;
 
 declare_rule! {
@@ -65,10 +65,8 @@ declare_rule! {
 
 impl Rule for RunsAsRoot {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
-        let Some(final_index) = df.final_stage else { return };
-        let stage = &df.stages[final_index];
-        if let Some((_, user)) = df.final_user() {
-            if users::classify(&user.text, user.unknown) == UserKind::Root {
+        match users::final_user(df, &cx.settings().non_root_images) {
+            FinalUser::RootUser(user) => {
                 let shown = if user.raw == user.text {
                     format!("`{}`", user.text)
                 } else {
@@ -77,25 +75,15 @@ impl Rule for RunsAsRoot {
                 cx.report(user.span, format!("The final `USER` is {shown}, so the image runs as root"))
                     .help("Switch to an unprivileged user, for example `USER 10001`, after the steps that need root");
             }
-            return;
-        }
-        let from = df.instr(stage.from);
-        let reason = match df.root_base(final_index) {
-            Base::Scratch => "a `scratch` image runs as uid 0".to_owned(),
-            Base::Image(image) => {
-                if users::known_non_root(image, &cx.settings().non_root_images).is_some() {
-                    return;
-                }
-                format!("`{}` runs as root by default", image.text)
+            FinalUser::RootBase { from, stage, reason } => {
+                let which = match stage {
+                    Some(name) => format!("The final stage `{name}`"),
+                    None => "The final stage".to_owned(),
+                };
+                cx.report(from, format!("{which} has no `USER` instruction and {reason}"))
+                    .help("Add `USER <uid>` (a numeric, non-zero uid) to the final stage");
             }
-            // An unknown or invalid base: no guess.
-            Base::Unresolved | Base::Invalid(_) | Base::Stage(_) => return,
-        };
-        let which = match &stage.name {
-            Some(name) => format!("The final stage `{}`", name.value),
-            None => "The final stage".to_owned(),
-        };
-        cx.report(from.span(), format!("{which} has no `USER` instruction and {reason}"))
-        .help("Add `USER <uid>` (a numeric, non-zero uid) to the final stage");
+            FinalUser::NonRoot | FinalUser::Unknown => {}
+        }
     }
 }

@@ -1,0 +1,1123 @@
+//! Checking docker compose projects, and the Dockerfiles their services build.
+//!
+//! A run has standalone Dockerfiles (found by discovery) and compose projects (a main file
+//! and its override files). [`check_run`] loads each project through a [`ScanLoader`] (size
+//! limit, never outside the scan root), gives every file a finding can point into a
+//! [`SourceFile`] of the run, runs the compose rules ([`crate::rule::Rule::check_compose`]),
+//! applies the suppression directives in the YAML comments, and checks the Dockerfiles the
+//! services build with the services' build arguments and target.
+//!
+//! Decisions:
+//!
+//! - **Parse problems.** Errors of the compose model (invalid YAML, a value of the wrong
+//!   type, a duplicate key, a broken `extends`/`include` reference, an invalid
+//!   interpolation) are `SW001` findings at the element. An unknown key is an `SW001`
+//!   finding of severity *low* at the key: docker compose refuses the file, but the key list
+//!   follows the Compose Specification, so a key newer than seaworthy must not fail a build
+//!   at the default threshold. A YAML 1.1 boolean (`yes`, `off`) is an `SW001` *info*
+//!   finding: compose accepts it with a warning. A compose file that cannot be read at all is
+//!   a diagnostic (the file was not checked), like any unreadable input.
+//! - **Unknown values.** A value that depends on a variable the project does not define is
+//!   read as compose reads it with the variable unset when the reference gives a default
+//!   (`${TAG:-latest}` reads `latest`), and messages say "defaults to"; a reference without a
+//!   default (`${TAG}`) is unknown and no rule guesses it (see [`Reading`]).
+//! - **Suppressions.** `# seaworthy: ignore[SW604] reason` on its own line covers the YAML
+//!   construct that starts on the next line (a key with everything below it, or a sequence
+//!   entry); at the end of a line it covers the construct that starts on that line. Above a
+//!   service key it therefore covers the whole service. `ignore-file[…]` covers the file.
+//! - **Linked Dockerfiles.** A service's `build:` is resolved to its Dockerfile, checked with
+//!   the service's `build.args` (an entry without a value, or one depending on an unset
+//!   variable, is *unknown*: the `ARG` default does not apply) and `build.target`. Each
+//!   distinct configuration of a Dockerfile is checked once, and identical findings are
+//!   reported once: a finding that the Dockerfile's own configuration (the command line's
+//!   `--build-arg`/`--target`) does not produce is caused by the compose settings and carries
+//!   the services as related locations. A Dockerfile found by discovery is also checked on
+//!   its own; one reached only through compose reports only what the services' builds
+//!   produce. An unknown `build.target` is not guessed: that service's build is not checked.
+//!   `dockerfile_inline` is analysed for the user it runs as (`SW608`), but the Dockerfile
+//!   rules do not run on it. Each linked build keeps its resolved context directory
+//!   ([`LinkedBuild::context`]) for the build-context rules. A Dockerfile outside the scan
+//!   root is not read (a warning diagnostic says so); one that does not exist leaves the
+//!   service's image user unknown.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic as RunDiagnostic, DiagnosticKind as RunDiagnosticKind};
+use crate::dockerfile::{BuildOptions, Dockerfile};
+use crate::engine;
+use crate::finding::{Finding, Location, Severity as FindingSeverity, assign_fingerprints};
+use crate::input;
+use crate::knowledge::runtime::host_path;
+use crate::knowledge::users::{self, FinalUser};
+use crate::rule::Ctx;
+use crate::rules;
+use crate::settings::Settings;
+use crate::source::{FileId, FileKind, SourceFile, Span, to_u32};
+use crate::suppress::{self, CommentRef, SuppressionReport};
+use crate::syntax::compose::{
+    Build, Comment, DockerfileSource, Field, FileIndex, FileLoader, FileRole, Item, LoadError,
+    LoadOptions, MemoryLoader, Mount, MountKind, Parsed, Project, ResourceSpec, Service, Text,
+    clean_path, load_project,
+};
+use crate::syntax::dockerfile as dockerfile_syntax;
+
+// ---- what compose rules see -------------------------------------------------------------
+
+/// What the compose rules see besides the [`Project`]: the run's source file of each project
+/// file, and what each service's `build:` links to.
+#[derive(Debug)]
+pub struct ComposeEnv<'a> {
+    /// Indexed like [`Project::files`] (env files included); `None` for files that could not
+    /// be read.
+    files: Vec<Option<&'a SourceFile>>,
+    /// The main compose file, for locations in a file without a source.
+    main: &'a SourceFile,
+    /// Keyed by service name.
+    builds: BTreeMap<String, LinkedBuild>,
+}
+
+impl<'a> ComposeEnv<'a> {
+    /// The source file of a project file.
+    pub fn source(&self, file: FileIndex) -> Option<&'a SourceFile> {
+        self.files.get(file.index()).copied().flatten()
+    }
+
+    /// The location of `span` in a project file.
+    pub fn location(&self, file: FileIndex, span: Span) -> Location {
+        match self.source(file) {
+            Some(src) => Location::new(src, span),
+            None => Location::whole_file(self.main.path.clone()),
+        }
+    }
+
+    /// What the service's `build:` resolved to, when it was linked.
+    pub fn build(&self, service: &str) -> Option<&LinkedBuild> {
+        self.builds.get(service)
+    }
+}
+
+/// A service's build, resolved and analysed.
+#[derive(Clone, Debug)]
+pub struct LinkedBuild {
+    /// The Dockerfile, as shown in reports (`None` for `dockerfile_inline`).
+    pub dockerfile: Option<String>,
+    /// The build arguments and target the service builds with.
+    pub options: BuildOptions,
+    /// The build context directory, when it is a local directory (for the build-context
+    /// rules).
+    pub context: Option<PathBuf>,
+    /// The user the built image runs as.
+    pub user: LinkedUser,
+}
+
+/// The user a service's built image runs as (per `SW201`'s logic).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkedUser {
+    /// Runs as root: `reason` says why, `at` points at the `USER` or `FROM` responsible.
+    Root {
+        reason: String,
+        at: Location,
+    },
+    NonRoot,
+    Unknown,
+}
+
+/// Helpers for compose rules: findings located in any file of the project.
+impl<'a> Ctx<'a> {
+    /// Reports at `span` in project file `file`.
+    pub fn report_compose(
+        &mut self,
+        file: FileIndex,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let rule = self.rule();
+        let finding = if let Some(src) = self.compose().and_then(|env| env.source(file)) {
+            Finding::new(rule, src, span, message)
+        } else {
+            let main = self.file();
+            Finding::whole_file(rule, main.id, &main.path, message)
+        };
+        self.push(finding)
+    }
+
+    /// Reports at the key of a mapping entry (`privileged` in `privileged: true`).
+    pub fn report_key<T>(&mut self, field: &Field<T>, message: impl Into<String>) -> &mut Finding {
+        self.report_compose(field.file, field.key, message)
+    }
+
+    /// Reports at a value without a key of its own (a sequence entry).
+    pub fn report_item<T>(&mut self, item: &Item<T>, message: impl Into<String>) -> &mut Finding {
+        self.report_compose(item.file, item.span, message)
+    }
+
+    /// Reports at the service's key (for something missing from the service).
+    pub fn report_service(
+        &mut self,
+        service: &Service,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.report_compose(service.file, service.key, message)
+    }
+
+    /// The location of `span` in a project file (for related locations).
+    pub fn compose_location(&self, file: FileIndex, span: Span) -> Location {
+        match self.compose() {
+            Some(env) => env.location(file, span),
+            None => Location::new(self.file(), span),
+        }
+    }
+
+    /// What the service's `build:` links to.
+    pub fn linked_build(&self, service: &str) -> Option<&'a LinkedBuild> {
+        self.compose().and_then(|env| env.build(service))
+    }
+}
+
+/// How a value that may depend on unknown variables reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading<'t> {
+    /// No unknown variable involved.
+    Known(&'t str),
+    /// Depends on unset variables whose references give a default (`${TAG:-latest}`): the
+    /// value compose uses while they stay unset.
+    Default(&'t str),
+    /// Depends on a variable without a default: not known.
+    Unknown,
+}
+
+impl Reading<'_> {
+    /// Reads a compose text. The interpolation keeps a reference without default verbatim, so
+    /// an unknown text without `$` is a default reading.
+    pub fn of(text: &Text) -> Reading<'_> {
+        if !text.unknown {
+            Reading::Known(&text.text)
+        } else if text.interpolated && !text.text.contains('$') {
+            Reading::Default(&text.text)
+        } else {
+            Reading::Unknown
+        }
+    }
+}
+
+/// `` `raw` `` or `` `raw` (defaults to `text`) `` for messages about a value.
+pub fn describe_text(text: &Text) -> String {
+    match Reading::of(text) {
+        Reading::Default(v) if text.raw != v => {
+            format!(
+                "`{}` (defaults to `{v}` while its variables are unset)",
+                text.raw
+            )
+        }
+        _ if text.interpolated && text.raw != text.text => {
+            format!("`{}` (= `{}`)", text.raw, text.text)
+        }
+        _ => format!("`{}`", text.text),
+    }
+}
+
+/// A value's reading, known or defaulted; `None` when unknown.
+pub fn read(text: &Text) -> Option<&str> {
+    match Reading::of(text) {
+        Reading::Known(v) | Reading::Default(v) => Some(v),
+        Reading::Unknown => None,
+    }
+}
+
+// ---- shared readings of compose settings ------------------------------------------------
+
+/// `deploy.resources.limits`, when present.
+pub fn deploy_limits(service: &Service) -> Option<&Field<ResourceSpec>> {
+    service
+        .deploy
+        .as_ref()?
+        .value
+        .resources
+        .as_ref()?
+        .value
+        .limits
+        .as_ref()
+}
+
+/// Where to report a missing resource limit: the deepest of `deploy.resources.limits`,
+/// `deploy.resources` and `deploy` that exists, else the service key.
+pub fn limits_anchor(service: &Service) -> (FileIndex, Span) {
+    let Some(deploy) = &service.deploy else {
+        return (service.file, service.key);
+    };
+    let Some(resources) = &deploy.value.resources else {
+        return (deploy.file, deploy.key);
+    };
+    match &resources.value.limits {
+        Some(limits) => (limits.file, limits.key),
+        None => (resources.file, resources.key),
+    }
+}
+
+/// What a resource-limit setting says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Limit {
+    Absent,
+    /// Depends on an unknown variable, or is not a valid value.
+    Unknown,
+    /// Zero or negative: no limit. The key and the value as written, for messages.
+    Unlimited {
+        file: FileIndex,
+        key: Span,
+        shown: String,
+    },
+    Set,
+}
+
+impl Limit {
+    /// Reads a numeric limit; zero and negative values mean "no limit".
+    pub fn of<T: PartialOrd + Default>(field: Option<&Field<Parsed<T>>>) -> Limit {
+        let Some(field) = field else {
+            return Limit::Absent;
+        };
+        match &field.value.value {
+            None => Limit::Unknown,
+            Some(v) if *v <= T::default() => Limit::Unlimited {
+                file: field.file,
+                key: field.key,
+                shown: describe_text(&field.value.text),
+            },
+            Some(_) => Limit::Set,
+        }
+    }
+
+    /// Of several ways to set a limit: `None` when one sets it (or cannot be known), else
+    /// the setting that says "unlimited", else [`Limit::Absent`].
+    pub fn combine(limits: Vec<Limit>) -> Option<Limit> {
+        if limits
+            .iter()
+            .any(|l| matches!(l, Limit::Set | Limit::Unknown))
+        {
+            return None;
+        }
+        Some(
+            limits
+                .into_iter()
+                .find(|l| matches!(l, Limit::Unlimited { .. }))
+                .unwrap_or(Limit::Absent),
+        )
+    }
+}
+
+/// The normalised host path a mount binds (see [`crate::knowledge::runtime::host_path`]),
+/// with its source entry. `$HOME/…` and `${HOME}/…` read as `~/…`: whatever its value, it is
+/// the home directory of the user running compose. Named volumes, anonymous volumes and
+/// unknown sources give `None`.
+pub fn mount_host_path(mount: &Mount) -> Option<(String, &Item<Text>)> {
+    if !matches!(mount.kind, MountKind::Bind | MountKind::Unknown) {
+        return None;
+    }
+    let source = mount.source.as_ref()?;
+    let text = &source.value;
+    let path = match Reading::of(text) {
+        Reading::Known(v) | Reading::Default(v) => v.to_owned(),
+        Reading::Unknown => home_variable(&text.raw)?,
+    };
+    host_path(&path).map(|p| (p, source))
+}
+
+/// `$HOME/x` or `${HOME}/x` (nothing else variable) as `~/x`.
+fn home_variable(raw: &str) -> Option<String> {
+    let rest = raw
+        .strip_prefix("${HOME}")
+        .or_else(|| raw.strip_prefix("$HOME"))?;
+    (rest.is_empty() || rest.starts_with('/') && !rest.contains('$')).then(|| format!("~{rest}"))
+}
+
+// ---- loading files ---------------------------------------------------------------------
+
+/// Reads the files of a run: a size limit, nothing outside `root` (symbolic links
+/// included), and paths shown relative to `base`.
+#[derive(Clone, Debug)]
+pub struct ScanLoader {
+    /// Files outside this directory are never read.
+    pub root: PathBuf,
+    /// Paths are shown relative to this directory (the working directory).
+    pub base: PathBuf,
+    pub max_size: u64,
+}
+
+impl ScanLoader {
+    pub fn new(root: impl Into<PathBuf>, base: impl Into<PathBuf>, max_size: u64) -> Self {
+        ScanLoader {
+            root: root.into(),
+            base: base.into(),
+            max_size,
+        }
+    }
+
+    /// An absolute, cleaned path.
+    fn absolute(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            clean_path(path)
+        } else {
+            clean_path(&self.base.join(path))
+        }
+    }
+
+    /// The path as reports show it: relative to `base`, `/`-separated.
+    pub fn shown(&self, path: &Path) -> String {
+        let abs = self.absolute(path);
+        input::relative_to(&abs, &clean_path(&self.base)).unwrap_or_else(|| input::slash_path(&abs))
+    }
+
+    /// Reads a file, or says why not as a run diagnostic.
+    pub fn read(&self, path: &Path) -> Result<String, RunDiagnostic> {
+        let abs = self.absolute(path);
+        let shown = self.shown(path);
+        if !abs.starts_with(clean_path(&self.absolute(&self.root))) {
+            return Err(RunDiagnostic::new(
+                shown,
+                RunDiagnosticKind::SymlinkEscapes,
+                "is outside the scanned directory: not read",
+            ));
+        }
+        input::read_text(
+            &abs,
+            &shown,
+            Some(&self.absolute(&self.root)),
+            self.max_size,
+        )
+    }
+}
+
+impl FileLoader for ScanLoader {
+    fn load(&self, path: &Path) -> Result<String, LoadError> {
+        self.read(path).map_err(|d| match d.kind {
+            RunDiagnosticKind::TooLarge => LoadError::TooLarge {
+                size: std::fs::metadata(self.absolute(path)).map_or(0, |m| m.len()),
+                limit: self.max_size,
+            },
+            RunDiagnosticKind::SymlinkEscapes => LoadError::OutsideRoot,
+            RunDiagnosticKind::InvalidUtf8 | RunDiagnosticKind::Binary => LoadError::NotUtf8,
+            RunDiagnosticKind::Unreadable
+                if !std::fs::exists(self.absolute(path)).unwrap_or(true) =>
+            {
+                LoadError::NotFound
+            }
+            RunDiagnosticKind::NotAFile => LoadError::NotFound,
+            _ => LoadError::Io(d.message),
+        })
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        let abs = self.absolute(path);
+        abs.starts_with(clean_path(&self.absolute(&self.root)))
+            && abs.is_file()
+            && input::check_inside(&abs, &self.absolute(&self.root)).is_ok()
+    }
+}
+
+// ---- the run ---------------------------------------------------------------------------
+
+/// One compose project to check: a main file and the files applied over it.
+#[derive(Clone, Debug)]
+pub struct ComposeRequest {
+    /// The main file first, then override files in order.
+    pub files: Vec<PathBuf>,
+    /// Env files, variables, project directory.
+    pub options: LoadOptions,
+    /// Files outside this directory are never read.
+    pub root: PathBuf,
+}
+
+/// The result of a run over Dockerfiles and compose projects.
+#[derive(Debug, Default)]
+pub struct RunOutcome {
+    /// Every file read and checked, index = `FileId`: the input files first, then the
+    /// compose files and the Dockerfiles reached through them.
+    pub files: Vec<SourceFile>,
+    /// Sorted, deduplicated, fingerprints assigned.
+    pub findings: Vec<Finding>,
+    /// Files that could not be checked.
+    pub diagnostics: Vec<RunDiagnostic>,
+}
+
+/// The files of a run, each once.
+struct SourceSet {
+    files: Vec<SourceFile>,
+    by_path: HashMap<String, FileId>,
+}
+
+impl SourceSet {
+    fn new(files: Vec<SourceFile>) -> Self {
+        let mut set = SourceSet {
+            files: Vec::with_capacity(files.len()),
+            by_path: HashMap::new(),
+        };
+        for f in files {
+            let id = FileId(to_u32(set.files.len()));
+            set.by_path.entry(f.path.clone()).or_insert(id);
+            if f.id == id {
+                set.files.push(f);
+            } else {
+                set.files.push(SourceFile::new(id, f.path, f.kind, f.text));
+            }
+        }
+        set
+    }
+
+    fn add(&mut self, path: String, kind: FileKind, text: String) -> FileId {
+        if let Some(&id) = self.by_path.get(&path) {
+            return id;
+        }
+        let id = FileId(to_u32(self.files.len()));
+        self.by_path.insert(path.clone(), id);
+        self.files.push(SourceFile::new(id, path, kind, text));
+        id
+    }
+
+    fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+}
+
+/// A service that builds a Dockerfile, for related locations.
+#[derive(Clone, Debug)]
+struct BuildRef {
+    compose_file: FileId,
+    /// The `build` key.
+    span: Span,
+    service: String,
+}
+
+/// One configuration a Dockerfile is built with by compose services.
+#[derive(Clone, Debug)]
+struct DockerfileJob {
+    options: BuildOptions,
+    /// The build context directory the services send. The build-context rules check the
+    /// Dockerfile against it here, once they exist; jobs differ by context so each context is
+    /// checked.
+    context: Option<PathBuf>,
+    /// The services that build it this way.
+    refs: Vec<BuildRef>,
+}
+
+/// A loaded project and where its files are in the run.
+struct Loaded {
+    project: Project,
+    ids: Vec<Option<FileId>>,
+    builds: BTreeMap<String, LinkedBuild>,
+}
+
+/// Checks standalone Dockerfiles (`files`, checked with the settings' build options) and
+/// compose projects together. `base` is the directory paths are shown relative to.
+pub fn check_run(
+    files: Vec<SourceFile>,
+    projects: &[ComposeRequest],
+    base: &Path,
+    settings: &Settings,
+) -> RunOutcome {
+    let mut set = SourceSet::new(files);
+    let standalone: Vec<FileId> = set
+        .files
+        .iter()
+        .filter(|f| f.kind == FileKind::Dockerfile)
+        .map(|f| f.id)
+        .collect();
+    let mut diagnostics = Vec::new();
+    // Dockerfile → configuration → the services building it that way.
+    let mut jobs: BTreeMap<FileId, Vec<DockerfileJob>> = BTreeMap::new();
+    let mut loaded = Vec::new();
+    for request in projects {
+        let loader = ScanLoader::new(&request.root, base, settings.max_file_size);
+        if let Some(l) = load(
+            request,
+            &loader,
+            settings,
+            &mut set,
+            &mut jobs,
+            &mut diagnostics,
+        ) {
+            loaded.push(l);
+        }
+    }
+    let set = set;
+
+    // Dockerfiles, in parallel.
+    let mut dockerfile_ids: BTreeSet<FileId> = standalone.iter().copied().collect();
+    dockerfile_ids.extend(jobs.keys().copied());
+    let ids: Vec<FileId> = dockerfile_ids.into_iter().collect();
+    let mut findings: Vec<Finding> = ids
+        .par_iter()
+        .flat_map_iter(|id| {
+            let configs = jobs.get(id).map_or(&[][..], Vec::as_slice);
+            check_linked_dockerfile(
+                set.get(*id),
+                standalone.contains(id),
+                configs,
+                &set,
+                settings,
+            )
+        })
+        .collect();
+
+    // Compose projects.
+    for l in &loaded {
+        findings.extend(check_loaded(l, &set, settings));
+    }
+    engine::sort_findings(&mut findings);
+    findings.dedup_by(|a, b| same_finding(a, b));
+    assign_fingerprints(&mut findings, &set.files);
+    diagnostics.sort();
+    diagnostics.dedup();
+    RunOutcome {
+        files: set.files,
+        findings,
+        diagnostics,
+    }
+}
+
+/// Checks one compose file on its own (no override files, no `extends`/`include` files, no
+/// `.env`, no linked Dockerfiles): what [`engine::check`] does for a [`FileKind::Compose`]
+/// file.
+pub fn check_compose_file(file: &SourceFile, settings: &Settings) -> Vec<Finding> {
+    let path = PathBuf::from(&file.path);
+    let loader = MemoryLoader::new().with(&path, file.text.clone());
+    let project = load_project(
+        std::slice::from_ref(&path),
+        &loader,
+        &LoadOptions::default(),
+    );
+    let ids = project
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i == 0 && f.loaded).then_some(file.id))
+        .collect();
+    let l = Loaded {
+        project,
+        ids,
+        builds: BTreeMap::new(),
+    };
+    check_loaded(&l, std::slice::from_ref(file), settings)
+}
+
+/// Anything that finds a run's file by id.
+trait Sources {
+    fn source(&self, id: FileId) -> Option<&SourceFile>;
+}
+
+impl Sources for SourceSet {
+    fn source(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+}
+
+impl Sources for [SourceFile] {
+    fn source(&self, id: FileId) -> Option<&SourceFile> {
+        self.iter().find(|f| f.id == id)
+    }
+}
+
+/// Loads one project, adds its files to the set and links its builds.
+fn load(
+    request: &ComposeRequest,
+    loader: &ScanLoader,
+    settings: &Settings,
+    set: &mut SourceSet,
+    jobs: &mut BTreeMap<FileId, Vec<DockerfileJob>>,
+    diagnostics: &mut Vec<RunDiagnostic>,
+) -> Option<Loaded> {
+    let mut files = Vec::new();
+    for (i, f) in request.files.iter().enumerate() {
+        let abs = loader.absolute(f);
+        match loader.read(&abs) {
+            Ok(_) => files.push(abs),
+            Err(d) => {
+                diagnostics.push(d);
+                if i == 0 {
+                    return None;
+                }
+            }
+        }
+    }
+    let mut options = request.options.clone();
+    options.limits.max_file_bytes =
+        usize::try_from(settings.max_file_size).unwrap_or(options.limits.max_file_bytes);
+    if let Some(dir) = &options.project_dir {
+        options.project_dir = Some(loader.absolute(dir));
+    }
+    options.env_files = options
+        .env_files
+        .iter()
+        .map(|p| loader.absolute(p))
+        .collect();
+    // Explicit env files are required, as with `docker compose --env-file`.
+    for env_file in &options.env_files {
+        if let Err(d) = loader.read(env_file) {
+            diagnostics.push(d);
+        }
+    }
+    let project = load_project(&files, loader, &options);
+    // The files compose was asked to read were checked above; anything else that could not be
+    // read at top level (the file budget) is reported against the main file.
+    for d in project
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.is_none() && !d.message.starts_with("cannot read "))
+    {
+        diagnostics.push(RunDiagnostic::new(
+            loader.shown(&files[0]),
+            RunDiagnosticKind::Unreadable,
+            d.message.clone(),
+        ));
+    }
+    let ids: Vec<Option<FileId>> = project
+        .files
+        .iter()
+        .map(|f| {
+            let kind = if f.role == FileRole::EnvFile {
+                FileKind::Other
+            } else {
+                FileKind::Compose
+            };
+            f.loaded
+                .then(|| set.add(loader.shown(&f.path), kind, f.text.clone()))
+        })
+        .collect();
+    let mut builds = BTreeMap::new();
+    for service in &project.services {
+        let Some(build) = &service.build else {
+            continue;
+        };
+        let Some(compose_file) = ids.get(service.file.index()).copied().flatten() else {
+            continue;
+        };
+        let build_file = ids.get(build.file.index()).copied().flatten();
+        let reference = BuildRef {
+            compose_file: build_file.unwrap_or(compose_file),
+            span: build.key,
+            service: service.name.clone(),
+        };
+        let linked = link(
+            build,
+            &reference,
+            &project,
+            loader,
+            settings,
+            set,
+            jobs,
+            diagnostics,
+        );
+        builds.insert(service.name.clone(), linked);
+    }
+    Some(Loaded {
+        project,
+        ids,
+        builds,
+    })
+}
+
+/// The build arguments and target a service builds with; `None` when the target is unknown.
+fn build_options(build: &Build) -> Option<BuildOptions> {
+    let mut options = BuildOptions::default();
+    for kv in build.args.iter().flat_map(|a| a.value.iter()) {
+        match &kv.value {
+            Some(v) if !v.value.unknown => {
+                options
+                    .args
+                    .insert(kv.key.value.clone(), v.value.text.clone());
+            }
+            _ => {
+                options.unknown_args.insert(kv.key.value.clone());
+            }
+        }
+    }
+    if let Some(target) = &build.target {
+        if target.value.unknown {
+            return None;
+        }
+        options.target = Some(target.value.text.clone());
+    }
+    Some(options)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn link(
+    build: &Field<Build>,
+    reference: &BuildRef,
+    project: &Project,
+    loader: &ScanLoader,
+    settings: &Settings,
+    set: &mut SourceSet,
+    jobs: &mut BTreeMap<FileId, Vec<DockerfileJob>>,
+    diagnostics: &mut Vec<RunDiagnostic>,
+) -> LinkedBuild {
+    let b = &build.value;
+    let context = match &b.resolved_context {
+        crate::syntax::compose::BuildContext::Dir(d) => Some(d.clone()),
+        _ => None,
+    };
+    let Some(options) = build_options(b) else {
+        return LinkedBuild {
+            dockerfile: None,
+            options: BuildOptions::default(),
+            context,
+            user: LinkedUser::Unknown,
+        };
+    };
+    let mut linked = LinkedBuild {
+        dockerfile: None,
+        options: options.clone(),
+        context,
+        user: LinkedUser::Unknown,
+    };
+    match &b.resolved_dockerfile {
+        DockerfileSource::Path(path) => {
+            let text = match loader.read(path) {
+                Ok(text) => text,
+                Err(d) => {
+                    if d.kind == RunDiagnosticKind::SymlinkEscapes
+                        || d.kind == RunDiagnosticKind::TooLarge
+                    {
+                        diagnostics.push(d);
+                    }
+                    return linked;
+                }
+            };
+            let shown = loader.shown(path);
+            let id = set.add(shown.clone(), FileKind::Dockerfile, text);
+            let file = set.get(id);
+            linked.user = linked_user(file, &options, settings, None);
+            linked.dockerfile = Some(shown);
+            let configs = jobs.entry(id).or_default();
+            match configs
+                .iter_mut()
+                .find(|j| j.options == options && j.context == linked.context)
+            {
+                Some(job) => job.refs.push(reference.clone()),
+                None => configs.push(DockerfileJob {
+                    options,
+                    context: linked.context.clone(),
+                    refs: vec![reference.clone()],
+                }),
+            }
+        }
+        DockerfileSource::Inline => {
+            if let Some(inline) = &b.dockerfile_inline {
+                if !inline.value.unknown {
+                    let file = SourceFile::new(
+                        FileId(u32::MAX),
+                        "dockerfile_inline",
+                        FileKind::Dockerfile,
+                        inline.value.text.clone(),
+                    );
+                    let at = project
+                        .file(inline.file)
+                        .and_then(|f| set.by_path.get(&loader.shown(&f.path)))
+                        .map(|id| Location::new(set.get(*id), inline.key));
+                    linked.user = linked_user(&file, &options, settings, at.as_ref());
+                }
+            }
+        }
+        DockerfileSource::InRemote(_) | DockerfileSource::Unknown => {}
+    }
+    linked
+}
+
+/// The user the image built from `file` with `options` runs as. `inline` is the location of
+/// a `dockerfile_inline` key (whose text positions do not map onto the compose file).
+fn linked_user(
+    file: &SourceFile,
+    options: &BuildOptions,
+    settings: &Settings,
+    inline: Option<&Location>,
+) -> LinkedUser {
+    let ast = dockerfile_syntax::parse(&file.text);
+    let df = Dockerfile::analyse(file, &ast, options);
+    let name = if inline.is_some() {
+        "`dockerfile_inline`".to_owned()
+    } else {
+        format!("`{}`", file.path)
+    };
+    let stage = match &options.target {
+        Some(t) => format!("the target stage `{t}` of {name}"),
+        None => format!("the final stage of {name}"),
+    };
+    let at = |span: Span| inline.cloned().unwrap_or_else(|| Location::new(file, span));
+    match users::final_user(&df, &settings.non_root_images) {
+        FinalUser::RootUser(user) => LinkedUser::Root {
+            reason: format!("{stage} ends with `USER {}`", user.text),
+            at: at(user.span),
+        },
+        FinalUser::RootBase { from, reason, .. } => LinkedUser::Root {
+            reason: format!("{stage} has no `USER` instruction and {reason}"),
+            at: at(from),
+        },
+        FinalUser::NonRoot => LinkedUser::NonRoot,
+        FinalUser::Unknown => LinkedUser::Unknown,
+    }
+}
+
+/// Whether two findings are the same report (used to deduplicate).
+fn same_finding(a: &Finding, b: &Finding) -> bool {
+    std::ptr::eq(a.rule, b.rule)
+        && a.location == b.location
+        && a.message == b.message
+        && a.severity == b.severity
+        && a.suppressed.is_some() == b.suppressed.is_some()
+}
+
+/// Checks a Dockerfile in each configuration it is built with and merges the findings.
+fn check_linked_dockerfile(
+    file: &SourceFile,
+    standalone: bool,
+    configs: &[DockerfileJob],
+    set: &SourceSet,
+    settings: &Settings,
+) -> Vec<Finding> {
+    let baseline = engine::check_dockerfile_with(file, settings, &settings.build);
+    if configs.is_empty() {
+        return baseline;
+    }
+    // One run per distinct set of build options (jobs that differ only by context share
+    // it). The build-context rules will run here, per job, with `job.context`.
+    let mut by_options: Vec<(&BuildOptions, Vec<Finding>)> = Vec::new();
+    let runs: Vec<Vec<Finding>> = configs
+        .iter()
+        .map(|job| {
+            if job.options == settings.build {
+                return baseline.clone();
+            }
+            if let Some((_, done)) = by_options.iter().find(|(o, _)| **o == job.options) {
+                return done.clone();
+            }
+            let found = engine::check_dockerfile_with(file, settings, &job.options);
+            by_options.push((&job.options, found.clone()));
+            found
+        })
+        .collect();
+    // Every configuration that reports: the file's own (when found on its own) and the
+    // services'.
+    let emitting = runs.len() + usize::from(standalone);
+    let mut out: Vec<Finding> = Vec::new();
+    let mut candidates: Vec<&Finding> = Vec::new();
+    if standalone {
+        candidates.extend(&baseline);
+    }
+    for run in &runs {
+        candidates.extend(run);
+    }
+    for candidate in candidates {
+        if out.iter().any(|f| same_finding(f, candidate)) {
+            continue;
+        }
+        let in_baseline = baseline.iter().any(|f| same_finding(f, candidate));
+        let producers: Vec<usize> = runs
+            .iter()
+            .enumerate()
+            .filter(|(_, run)| run.iter().any(|f| same_finding(f, candidate)))
+            .map(|(i, _)| i)
+            .collect();
+        // An unused suppression counts only when it is unused in every configuration.
+        if candidate.rule.code == "SW002" {
+            let count = producers.len() + usize::from(standalone && in_baseline);
+            if count < emitting {
+                continue;
+            }
+        }
+        let mut finding = candidate.clone();
+        if !in_baseline {
+            for i in producers {
+                let job = &configs[i];
+                for r in &job.refs {
+                    let compose = set.get(r.compose_file);
+                    finding.related(
+                        Location::new(compose, r.span),
+                        format!(
+                            "compose service `{}` builds this file{}",
+                            r.service,
+                            describe_options(&job.options)
+                        ),
+                    );
+                }
+            }
+        }
+        out.push(finding);
+    }
+    out
+}
+
+fn describe_options(options: &BuildOptions) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = &options.target {
+        parts.push(format!("target `{t}`"));
+    }
+    let args: Vec<String> = options
+        .args
+        .keys()
+        .chain(&options.unknown_args)
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if !args.is_empty() {
+        parts.push(format!("build args {}", args.join(", ")));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", parts.join(" and "))
+    }
+}
+
+/// Runs the compose rules on a loaded project and applies the suppressions of its files.
+fn check_loaded<S: Sources + ?Sized>(l: &Loaded, sources: &S, settings: &Settings) -> Vec<Finding> {
+    let files: Vec<Option<&SourceFile>> = l
+        .ids
+        .iter()
+        .map(|id| id.and_then(|id| sources.source(id)))
+        .collect();
+    let main_index = l
+        .project
+        .files
+        .iter()
+        .position(|f| f.role == FileRole::Main)
+        .unwrap_or(0);
+    let Some(main) = files
+        .get(main_index)
+        .copied()
+        .flatten()
+        .or_else(|| files.iter().copied().flatten().next())
+    else {
+        return Vec::new();
+    };
+    let env = ComposeEnv {
+        files: files.clone(),
+        main,
+        builds: l.builds.clone(),
+    };
+    let mut findings = Vec::new();
+    for (i, rule) in rules::ALL.iter().enumerate() {
+        if !settings.is_enabled(i) {
+            continue;
+        }
+        let before = findings.len();
+        let mut cx = Ctx::new(main, settings, rule.meta(), &mut findings).with_compose(&env);
+        rule.check_compose(&l.project, &mut cx);
+        if let Some(sev) = settings.severity_override(i) {
+            for f in &mut findings[before..] {
+                f.severity = sev;
+            }
+        }
+    }
+    // Suppressions, file by file.
+    let mut out = Vec::with_capacity(findings.len());
+    let mut seen: BTreeSet<FileId> = BTreeSet::new();
+    for (index, file) in l.project.files.iter().enumerate() {
+        let Some(src) = files.get(index).copied().flatten() else {
+            continue;
+        };
+        if !seen.insert(src.id) {
+            continue;
+        }
+        let (mut mine, rest): (Vec<Finding>, Vec<Finding>) =
+            findings.into_iter().partition(|f| f.file == src.id);
+        findings = rest;
+        let mut report = SuppressionReport {
+            directives: compose_directives(src, &file.comments, settings),
+            applied: false,
+        };
+        engine::finish(src, settings, &mut report, &mut mine);
+        out.extend(mine);
+    }
+    out.extend(findings);
+    out
+}
+
+// ---- suppressions in YAML comments ------------------------------------------------------
+
+/// Suppression directives in a compose file's comments, each bound to the construct it
+/// covers.
+fn compose_directives(
+    file: &SourceFile,
+    comments: &[Comment],
+    settings: &Settings,
+) -> Vec<suppress::Directive> {
+    let mut out = Vec::new();
+    let index = file.line_index();
+    for comment in comments {
+        if !comment.text.contains(':') && !comment.text.contains('=') {
+            continue;
+        }
+        let line = index.line_of(comment.span.start);
+        let line_start = index.line_start(line) as usize;
+        let before = file
+            .text
+            .get(line_start..comment.span.start as usize)
+            .unwrap_or("");
+        let target = if before.trim().is_empty() {
+            next_content_line(file, line + 1)
+        } else {
+            Some(line)
+        };
+        let cref = CommentRef {
+            text: &comment.text,
+            span: comment.span,
+            source: file.slice(comment.span),
+        };
+        let next = target.map(|l| construct_span(file, l));
+        if let Some(d) = suppress::parse_directive(&cref, next, settings.foreign_suppressions) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The first line at or after `line` (0-based) that is neither blank nor a comment.
+fn next_content_line(file: &SourceFile, line: usize) -> Option<usize> {
+    let index = file.line_index();
+    (line..index.line_count()).find(|&l| {
+        let t = index.line_text(&file.text, l).trim();
+        !t.is_empty() && !t.starts_with('#')
+    })
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches([' ', '\t']).len()
+}
+
+/// The YAML construct starting on `line`: from its first character through the last line
+/// indented deeper (a key's value, a sequence entry's content).
+fn construct_span(file: &SourceFile, line: usize) -> Span {
+    let index = file.line_index();
+    let text = index.line_text(&file.text, line);
+    let indent = indent_of(text);
+    let is_entry = text.trim_start().starts_with('-');
+    let start = index.line_start(line) as usize + indent;
+    let mut end = index.line_start(line) as usize + text.len();
+    for l in line + 1..index.line_count() {
+        let t = index.line_text(&file.text, l);
+        let trimmed = t.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let i = indent_of(t);
+        let continues = i > indent || (i == indent && !is_entry && trimmed.starts_with('-'));
+        if !continues {
+            break;
+        }
+        end = index.line_start(l) as usize + t.len();
+    }
+    Span::new(to_u32(start), to_u32(end))
+}
+
+/// The severity SW001 gives a compose model diagnostic.
+pub(crate) fn parse_problem_severity(
+    kind: crate::syntax::compose::DiagnosticKind,
+    severity: crate::syntax::compose::Severity,
+) -> FindingSeverity {
+    use crate::syntax::compose::{DiagnosticKind as K, Severity as S};
+    match (kind, severity) {
+        (K::Yaml11Boolean, _) => FindingSeverity::Info,
+        (K::UnknownKey, _) | (_, S::Warning) => FindingSeverity::Low,
+        (_, S::Error) => FindingSeverity::High,
+    }
+}
