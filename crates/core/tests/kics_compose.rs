@@ -11,6 +11,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use common::{Disagreement, KicsResult, assert_kics, data_dir, settings_for};
@@ -42,7 +43,11 @@ fn kics_compose(query: &str, codes: &[&str], disagreements: &[Disagreement]) -> 
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".yaml"))
+        .filter(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yaml"))
+        })
         .collect();
     names.sort();
     let expected = expected(&dir);
@@ -266,8 +271,9 @@ fn figures() {
         let r = kics_compose(query, codes, &[]);
         expected += r.expected;
         matched += r.matched;
-        out.push_str(&format!(
-            "{query} ({}): {}/{} matched without waivers, missed {:?}, negative hits {:?}\n",
+        let _ = writeln!(
+            out,
+            "{query} ({}): {}/{} matched without waivers, missed {:?}, negative hits {:?}",
             codes.join("+"),
             r.matched,
             r.expected,
@@ -276,9 +282,9 @@ fn figures() {
                 .iter()
                 .map(|(f, l, _)| (f.as_str(), *l))
                 .collect::<Vec<_>>()
-        ));
+        );
     }
-    out.push_str(&format!("total: {matched}/{expected}\n"));
+    let _ = writeln!(out, "total: {matched}/{expected}");
     // Visible with `cargo test --test kics_compose figures -- --nocapture`.
     std::io::Write::write_all(&mut std::io::stderr(), out.as_bytes()).unwrap();
     assert!(matched * 100 >= expected * 85, "{out}");
