@@ -76,7 +76,8 @@ struct Analyser<'a> {
     stages: Vec<Stage>,
     data: Vec<InstrData>,
     /// ENV at the end of each stage, inherited by stages built from it.
-    stage_env: Vec<HashMap<String, Var>>,
+    /// ENV and ARGs at the end of each stage: a stage built `FROM` it inherits both.
+    stage_env: Vec<(HashMap<String, Var>, HashMap<String, Var>)>,
 }
 
 pub(super) fn analyse<'a>(
@@ -134,7 +135,10 @@ impl Analyser<'_> {
             if inst.keyword == Keyword::From {
                 if let Some(last) = self.stages.last_mut() {
                     last.end = i;
-                    self.stage_env.push(std::mem::take(&mut scope.env));
+                    self.stage_env.push((
+                        std::mem::take(&mut scope.env),
+                        std::mem::take(&mut scope.args),
+                    ));
                 }
                 scope = self.start_stage(i, inst);
                 continue;
@@ -174,7 +178,10 @@ impl Analyser<'_> {
         }
         if let Some(last) = self.stages.last_mut() {
             last.end = ast.instructions.len();
-            self.stage_env.push(std::mem::take(&mut scope.env));
+            self.stage_env.push((
+                std::mem::take(&mut scope.env),
+                std::mem::take(&mut scope.args),
+            ));
         }
     }
 
@@ -253,8 +260,9 @@ impl Analyser<'_> {
             ..Scope::default()
         };
         if let Base::Stage(p) = base {
-            if let Some(env) = self.stage_env.get(p) {
+            if let Some((env, args)) = self.stage_env.get(p) {
                 scope.env.clone_from(env);
+                scope.args.clone_from(args);
             }
             scope.base_may_define = self.chain_has_image(p);
         }
@@ -625,19 +633,27 @@ mod tests {
     }
 
     #[test]
-    fn env_is_inherited_by_child_stages_and_args_are_not() {
-        let src = "FROM scratch AS a\nENV HOME_DIR=/app\nARG X=1\nFROM a AS b\nWORKDIR $HOME_DIR\nUSER $X\n";
+    fn env_and_args_are_inherited_by_child_stages_only() {
+        // BuildKit: "arguments and variables are inherited from parent stages".
+        let src = "FROM scratch AS a\nENV HOME_DIR=/app\nARG X=1\nFROM a AS b\nWORKDIR $HOME_DIR\nUSER $X\nFROM scratch AS c\nUSER $X\n";
         analyse(src, |df| {
             assert_eq!(df.stages[1].base, Base::Stage(0));
             assert_eq!(df.instr(4).data.args[0].known(), Some("/app"));
             let user = df.instr(5);
             assert_eq!(
                 user.data.args[0].known(),
+                Some("1"),
+                "ARG inherited through FROM a"
+            );
+            assert!(user.data.undeclared.is_empty());
+            let unrelated = df.instr(7);
+            assert_eq!(
+                unrelated.data.args[0].known(),
                 Some(""),
                 "scratch chain: X is unset"
             );
-            assert_eq!(user.data.undeclared[0].name, "X");
-            assert!(!user.data.undeclared[0].base_may_define);
+            assert_eq!(unrelated.data.undeclared[0].name, "X");
+            assert!(!unrelated.data.undeclared[0].base_may_define);
         });
     }
 
