@@ -9,6 +9,7 @@
 //! assert_eq!(findings[0].location.start().line, 1);
 //! ```
 
+pub mod context;
 pub mod date;
 pub mod diagnostic;
 pub mod dockerfile;

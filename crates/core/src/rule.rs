@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::context::BuildContext;
 use crate::finding::{Finding, Severity};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
@@ -258,6 +259,7 @@ pub struct Ctx<'a> {
     settings: &'a Settings,
     rule: &'static RuleMeta,
     findings: &'a mut Vec<Finding>,
+    context: Option<&'a BuildContext>,
 }
 
 impl<'a> Ctx<'a> {
@@ -272,7 +274,15 @@ impl<'a> Ctx<'a> {
             settings,
             rule,
             findings,
+            context: None,
         }
+    }
+
+    /// The same context with the build context of the Dockerfile being checked.
+    #[must_use]
+    pub fn with_context(mut self, context: Option<&'a BuildContext>) -> Self {
+        self.context = context;
+        self
     }
 
     /// Reports a finding at `span` in the current file; returns it for `.help()` etc.
@@ -298,6 +308,12 @@ impl<'a> Ctx<'a> {
 
     pub fn rule(&self) -> &'static RuleMeta {
         self.rule
+    }
+
+    /// The build context of the Dockerfile being checked, when it is known (not for a
+    /// Dockerfile read from standard input without `--context`).
+    pub fn context(&self) -> Option<&'a BuildContext> {
+        self.context
     }
 }
 
