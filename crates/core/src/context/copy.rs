@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 
 use super::{BuildContext, EntryKind, Resolved, clean_source_path};
-use crate::dockerfile::Instr;
+use crate::dockerfile::{Dockerfile, Instr};
 use crate::source::Span;
 use crate::syntax::docker_glob::{glob_match, has_glob_meta};
 use crate::syntax::dockerfile::Keyword;
@@ -155,6 +155,13 @@ fn split_wildcards(path: &str) -> (String, String) {
 }
 
 impl BuildContext {
+    /// The plans of every `COPY`/`ADD` of a Dockerfile that reads this context, in order.
+    pub fn copy_plans<'d>(&self, df: &'d Dockerfile<'_>) -> Vec<(Instr<'d>, CopyPlan)> {
+        df.instructions()
+            .filter_map(|instr| self.copy_plan(instr).map(|plan| (instr, plan)))
+            .collect()
+    }
+
     /// Resolves the sources of a `COPY`/`ADD` that reads the build context. `None` for
     /// other instructions, `COPY --from` (another stage or image) and instructions without
     /// a destination.

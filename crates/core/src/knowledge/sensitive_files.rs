@@ -157,8 +157,8 @@ fn builtin(path: &str) -> Option<&'static str> {
         return Some("Terraform state");
     }
     match lower.as_str() {
-        ".npmrc" => return Some("npm configuration (may hold registry tokens)"),
-        ".pypirc" => return Some("PyPI configuration (may hold upload tokens)"),
+        ".npmrc" => return Some("npm configuration, may hold registry tokens"),
+        ".pypirc" => return Some("PyPI configuration, may hold upload tokens"),
         ".netrc" | "_netrc" => return Some("netrc credentials"),
         ".git-credentials" => return Some("Git credential store"),
         ".htpasswd" => return Some("password file"),
@@ -197,8 +197,8 @@ mod tests {
             ("tls.key", "private key"),
             ("store.p12", "PKCS #12 keystore"),
             ("cert.pfx", "PKCS #12 keystore"),
-            (".npmrc", "npm configuration (may hold registry tokens)"),
-            (".pypirc", "PyPI configuration (may hold upload tokens)"),
+            (".npmrc", "npm configuration, may hold registry tokens"),
+            (".pypirc", "PyPI configuration, may hold upload tokens"),
             (".netrc", "netrc credentials"),
             (".git-credentials", "Git credential store"),
             (".aws/credentials", "AWS credentials or configuration"),

@@ -32,6 +32,10 @@ register_rules! {
     secrets {
         secret_in_arg_or_env::SecretInArgOrEnv,
         secret_literal::SecretLiteral,
+        secret_file_in_context::SecretFileInContext,
+        dockerignore_missing::DockerignoreMissing,
+        context_leaks_local_state::ContextLeaksLocalState,
+        copy_of_ignored_file::CopyOfIgnoredFile,
     }
     supply_chain {
         remote_script_executed::RemoteScriptExecuted,
