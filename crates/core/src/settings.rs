@@ -99,7 +99,8 @@ pub struct ContextRuleOptions {
     pub extend_sensitive: Option<Vec<String>>,
     /// Paths that are not sensitive although a pattern matches them, same syntax.
     pub allow_sensitive: Option<Vec<String>>,
-    /// Context files larger than this many bytes are not scanned for credentials.
+    /// Context files larger than this many bytes are not scanned for credentials (`0`: no
+    /// content scanning).
     pub scan_max_file_size: Option<u64>,
     /// The context walk stops after this many entries (files, directories, links).
     pub max_files: Option<usize>,

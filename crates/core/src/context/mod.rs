@@ -269,8 +269,8 @@ impl BuildContext {
         paths: impl IntoIterator<Item = &'p str>,
         ignore: Option<&str>,
     ) -> BuildContext {
-        let mut dirs: BTreeMap<String, Vec<(String, EntryKind)>> = BTreeMap::new();
-        dirs.insert(String::new(), Vec::new());
+        let mut dirs: HashMap<String, BTreeMap<String, EntryKind>> = HashMap::new();
+        dirs.insert(String::new(), BTreeMap::new());
         for p in paths {
             let is_dir = p.ends_with('/');
             let clean = clean_source_path(p);
@@ -287,9 +287,7 @@ impl BuildContext {
                     EntryKind::Dir
                 };
                 let children = dirs.entry(parent.clone()).or_default();
-                if !children.iter().any(|(n, _)| n == part) {
-                    children.push(((*part).to_owned(), kind));
-                }
+                let kind = *children.entry((*part).to_owned()).or_insert(kind);
                 if !parent.is_empty() {
                     parent.push('/');
                 }
@@ -299,16 +297,17 @@ impl BuildContext {
                 }
             }
         }
-        for children in dirs.values_mut() {
-            children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        }
         let ignore = ignore.map(|text| IgnoreSource {
             file: SourceFile::new(FileId(0), ".dockerignore", FileKind::DockerIgnore, text),
             patterns: IgnoreFile::parse(text),
             per_dockerfile: false,
         });
         let walked = walk::walk(
-            |rel| Ok(dirs.get(rel).cloned().unwrap_or_default()),
+            |rel| {
+                Ok(dirs.get(rel).map_or_else(Vec::new, |children| {
+                    children.iter().map(|(n, k)| (n.clone(), *k)).collect()
+                }))
+            },
             |_| None,
             "",
             ignore.as_ref().map(|i| &i.patterns),
@@ -471,25 +470,24 @@ impl BuildContext {
         self.ignore_patterns()?.decisive_pattern(path)
     }
 
-    /// Reads an entry as text for content checks: a regular file (checked again just
-    /// before reading), at most `max_size` bytes, without NUL bytes, valid UTF-8. `None`
-    /// otherwise, and always for a context held in memory.
+    /// Reads an entry as text for content checks: a regular file, at most `max_size`
+    /// bytes, without NUL bytes, valid UTF-8. `None` otherwise, and always for a context
+    /// held in memory. Links are never read: the walk listed the entry as a regular file
+    /// (without following links), and the opened file is checked to be one.
     pub fn read_text(&self, index: usize, max_size: u64) -> Option<String> {
         let e = self.entries.get(index)?;
         if e.kind != EntryKind::File || self.root.as_os_str().is_empty() {
             return None;
         }
-        let path = input::join_slash(&self.root, &e.path);
-        let meta = fs::symlink_metadata(&path).ok()?;
-        if !meta.file_type().is_file() || meta.len() > max_size {
+        let file = fs::File::open(input::join_slash(&self.root, &e.path)).ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() || meta.len() > max_size {
             return None;
         }
-        let file = fs::File::open(&path).ok()?;
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        file.take(max_size + 1).read_to_end(&mut bytes).ok()?;
-        if bytes.len() as u64 > max_size {
-            return None;
-        }
+        let len = usize::try_from(meta.len()).ok()?;
+        let mut bytes = vec![0; len];
+        let mut file = file;
+        file.read_exact(&mut bytes).ok()?;
         input::decode(bytes).ok()
     }
 }

@@ -60,7 +60,7 @@ declare_rule! {
     /// - `[rules.context] allow-sensitive`: paths that are not secrets although a pattern
     ///   matches them (`certs/ca.pem`), same syntax.
     /// - `[rules.context] scan-max-file-size`: files larger than this are not read for
-    ///   credentials (default 256 KiB).
+    ///   credentials (default 256 KiB; `0` turns the content check off).
     /// - `[rules.context] max-files`, `max-depth`: limits of the context walk.
     ///
     /// ## References
@@ -133,7 +133,10 @@ impl Rule for SecretFileInContext {
             }
             if let Some(kind) = patterns.classify(&entry.path) {
                 report_file(df, cx, bc, f, sender, kind);
-            } else if !own_files.contains(&Some(bc.shown_path(f))) && !is_binary_name(entry.name()) {
+            } else if options.scan_max_file_size > 0
+                && !is_binary_name(entry.name())
+                && !own_files.contains(&Some(bc.shown_path(f)))
+            {
                 to_scan.push((f, *sender));
             }
         }
