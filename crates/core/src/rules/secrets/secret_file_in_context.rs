@@ -16,7 +16,8 @@ declare_rule! {
     /// `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, anything under `.aws/` or `.ssh/`,
     /// `.docker/config.json`, `kubeconfig`, Terraform state, `credentials*.json` and
     /// `service-account*.json`. Templates (`.env.example`, `.env.sample`) and public keys
-    /// (`*.pub`) are not reported.
+    /// (`*.pub`) are not reported, nor is a `.pem` file that holds only certificates or
+    /// public keys (a CA bundle, a server's certificate chain).
     ///
     /// A file with a harmless name is reported too when its content holds a live credential
     /// (the formats of `secret-literal`, such as a GitHub token in `config.js`). Only text
@@ -132,7 +133,9 @@ impl Rule for SecretFileInContext {
                 continue;
             }
             if let Some(kind) = patterns.classify(&entry.path) {
-                report_file(df, cx, bc, f, sender, kind);
+                if !is_public_pem(bc, f) {
+                    report_file(df, cx, bc, f, sender, kind);
+                }
             } else if options.scan_max_file_size > 0
                 && !is_binary_name(entry.name())
                 && !own_files.contains(&Some(bc.shown_path(f)))
@@ -153,6 +156,35 @@ impl Rule for SecretFileInContext {
             report_content(df, cx, bc, f, &sender, &text, &matches);
         }
     }
+}
+
+/// Largest `.pem` file read to tell a public certificate from a key.
+const PEM_READ_LIMIT: u64 = 1024 * 1024;
+
+/// A `.pem` file that holds only public material (certificates, public keys, CRLs) and no
+/// private key. A file that cannot be read as text is not known to be public.
+fn is_public_pem(bc: &BuildContext, f: usize) -> bool {
+    let name = bc.entry(f).name();
+    let is_pem = std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pem"));
+    if !is_pem {
+        return false;
+    }
+    let Some(text) = bc.read_text(f, PEM_READ_LIMIT) else {
+        return false;
+    };
+    let mut blocks = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("-----BEGIN ")?.strip_suffix("-----"))
+        .peekable();
+    blocks.peek().is_some()
+        && blocks.all(|b| {
+            matches!(
+                b,
+                "CERTIFICATE" | "TRUSTED CERTIFICATE" | "PUBLIC KEY" | "X509 CRL"
+            )
+        })
 }
 
 fn is_binary_name(name: &str) -> bool {
