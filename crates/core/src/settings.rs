@@ -520,4 +520,25 @@ mod tests {
         .unwrap();
         assert_eq!(ok.fail_on.as_deref(), Some("high"));
     }
+
+    #[test]
+    fn context_options() {
+        let options: Options = toml::from_str(
+            "[rules.context]\nextend-sensitive = [\"*.secret\"]\nallow-sensitive = [\"ca.pem\"]\nscan-max-file-size = 0\nmax-files = 10\nmax-depth = 3\n",
+        )
+        .unwrap();
+        let s = Settings::resolve(&options, &Overrides::default()).unwrap();
+        assert_eq!(s.context.extend_sensitive, ["*.secret"]);
+        assert_eq!(s.context.allow_sensitive, ["ca.pem"]);
+        assert_eq!(s.context.scan_max_file_size, 0);
+        assert_eq!((s.context.max_files, s.context.max_depth), (10, 3));
+        let defaults = Settings::default().context;
+        assert_eq!(defaults.scan_max_file_size, DEFAULT_SCAN_MAX_FILE_SIZE);
+        let zero: Options = toml::from_str("[rules.context]\nmax-files = 0\n").unwrap();
+        assert_eq!(
+            Settings::resolve(&zero, &Overrides::default()).unwrap_err(),
+            SettingsError::ZeroLimit("max-files")
+        );
+        assert!(toml::from_str::<Options>("[rules.context]\nmax-file = 1\n").is_err());
+    }
 }

@@ -596,3 +596,89 @@ fn shown_paths() {
     assert_eq!(clean_source_path("/"), ".");
     assert_eq!(clean_source_path("../../x"), "x");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn segment() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "a",
+            "b",
+            ".env",
+            "x.log",
+            "node_modules",
+            "é",
+            "a b",
+            "[x]",
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        prop::collection::vec(segment(), 1..4).prop_map(|v| v.join("/"))
+    }
+
+    fn pattern() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "a",
+            "b",
+            "*",
+            "**",
+            ".env",
+            "*.log",
+            "node_modules",
+            "[ab]",
+            "?",
+            "é",
+        ]);
+        (any::<bool>(), prop::collection::vec(piece, 1..3))
+            .prop_map(|(neg, v)| format!("{}{}", if neg { "!" } else { "" }, v.join("/")))
+    }
+
+    fn source() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![".", "..", "a", "b", "*", "?", "[ab]", "x.log", ""]);
+        prop::collection::vec(piece, 1..4).prop_map(|v| v.join("/"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn plans_only_send_what_the_context_holds(
+            files in prop::collection::vec(path(), 0..12),
+            ignore in prop::collection::vec(pattern(), 0..4),
+            src in source(),
+            exclude in prop::option::of(pattern()),
+            parents in any::<bool>(),
+        ) {
+            let ignore = ignore.join("\n");
+            let ctx = BuildContext::from_listing(files.iter().map(String::as_str), Some(&ignore));
+            for (i, e) in ctx.entries().iter().enumerate() {
+                prop_assert_eq!(ctx.find(&e.path), Some(i));
+                prop_assert!(ctx.below(Some(i)).end <= ctx.entries().len());
+            }
+            let flags = format!(
+                "{}{}",
+                exclude.map(|x| format!("--exclude={x} ")).unwrap_or_default(),
+                if parents { "--parents " } else { "" }
+            );
+            let dockerfile = format!("FROM a\nCOPY {flags}{src} /dst/\n");
+            let file = SourceFile::new(FileId(0), "Dockerfile", FileKind::Dockerfile, dockerfile.as_str());
+            let ast = parser::parse(&dockerfile);
+            let build = BuildOptions::default();
+            let df = Dockerfile::analyse(&file, &ast, &build);
+            for (_, plan) in ctx.copy_plans(&df) {
+                for s in &plan.sources {
+                    for &f in &s.files {
+                        let e = ctx.entry(f);
+                        prop_assert!(e.in_context && e.kind != EntryKind::Dir, "{}", e.path);
+                    }
+                    if !s.files.is_empty() {
+                        prop_assert!(s.ignored.is_none());
+                    }
+                }
+            }
+        }
+    }
+}
