@@ -188,7 +188,7 @@ fn main() {
                     &files_in,
                     &settings,
                     &[Some(&ctx)],
-                ))
+                ));
             },
             5,
         );
