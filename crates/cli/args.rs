@@ -27,6 +27,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Show the end-of-life table (products, cycles and dates it knows).
     Eol(EolArgs),
+    /// Show a Dockerfile's build context: the ignore file used, what each COPY/ADD sends
+    /// into the image, and why a file is in or out.
+    Context(ContextArgs),
     /// Print version information.
     Version(VersionArgs),
 }
@@ -64,6 +67,32 @@ pub struct EolArgs {
     /// Evaluate support status on this date (YYYY-MM-DD) instead of today.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContextArgs {
+    /// The Dockerfile (default: `Dockerfile` in the current directory).
+    #[arg(value_name = "DOCKERFILE")]
+    pub dockerfile: Option<PathBuf>,
+    /// The build context directory (default: the Dockerfile's directory).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
+    /// Explain only these paths (relative to the context): in or out, the deciding
+    /// ignore pattern, and the instructions that copy them. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub why: Vec<String>,
+    /// Also list every entry of the context, sent or left out, with the deciding pattern.
+    #[arg(long)]
+    pub all: bool,
+    /// A build argument, as `docker build --build-arg`. Repeatable.
+    #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+    pub build_args: Vec<String>,
+    /// The stage that is shipped (default: the last stage).
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +175,11 @@ pub struct CheckArgs {
     /// file (as `docker compose --env-file`). Repeatable.
     #[arg(long = "env-file", value_name = "FILE")]
     pub env_files: Vec<PathBuf>,
+
+    /// The build context directory of the (single) Dockerfile checked (default: each
+    /// Dockerfile's own directory).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
 
     /// Name of the Dockerfile read from standard input (`-`).
     #[arg(long, value_name = "PATH")]

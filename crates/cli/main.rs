@@ -8,6 +8,7 @@
 mod args;
 mod compose;
 mod config;
+mod contexts;
 mod discover;
 mod info;
 
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => info::rules(&args).map(|()| ExitCode::SUCCESS),
         Command::Explain(args) => info::explain(&args),
         Command::Eol(args) => info::eol(&args).map(|()| ExitCode::SUCCESS),
+        Command::Context(args) => contexts::command(&args),
         Command::Version(args) => {
             info::version(&args, VERSION);
             Ok(ExitCode::SUCCESS)
@@ -97,11 +99,14 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             })
             .collect();
     let mut files = Vec::with_capacity(read.len() + 1);
-    for r in read {
+    // Where each file was read from (`None`: standard input), for its build context.
+    let mut file_paths = Vec::with_capacity(read.len() + 1);
+    for (r, candidate) in read.into_iter().zip(&candidates) {
         match r {
             Ok((shown, kind, text)) => {
                 let id = FileId(u32::try_from(files.len()).context("too many files")?);
                 files.push(SourceFile::new(id, shown, kind, text));
+                file_paths.push(Some(candidate.path.clone()));
             }
             Err(d) => diagnostics.push(d),
         }
@@ -124,10 +129,19 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
                     seaworthy_core::source::FileKind::Dockerfile,
                     text,
                 ));
+                file_paths.push(None);
             }
             Err((kind, message)) => diagnostics.push(Diagnostic::new(name, kind, message)),
         }
     }
+    let contexts = contexts::build(
+        &files,
+        &file_paths,
+        args.context.as_deref(),
+        &cwd,
+        &settings,
+        &mut diagnostics,
+    )?;
     // Compose projects and the Dockerfiles their services build are checked with the
     // standalone Dockerfiles, so a Dockerfile reached both ways is reported once.
     let projects = compose::requests(
@@ -137,7 +151,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         &args.env_files,
         &cwd,
     );
-    let outcome = compose_check::check_run(files, &projects, &cwd, &settings);
+    let outcome = compose_check::check_run(files, &projects, &cwd, &settings, &contexts.refs());
     diagnostics.extend(outcome.diagnostics);
     diagnostics.sort();
     diagnostics.dedup();

@@ -45,6 +45,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::context::{BuildContext, ContextOptions};
 use crate::diagnostic::{Diagnostic as RunDiagnostic, DiagnosticKind as RunDiagnosticKind};
 use crate::dockerfile::{BuildOptions, Dockerfile};
 use crate::engine;
@@ -493,6 +494,8 @@ struct BuildRef {
 #[derive(Clone, Debug)]
 struct DockerfileJob {
     options: BuildOptions,
+    /// The Dockerfile's path on disk (for the per-Dockerfile ignore file).
+    dockerfile: Option<PathBuf>,
     /// The build context directory the services send. The build-context rules check the
     /// Dockerfile against it here, once they exist; jobs differ by context so each context is
     /// checked.
@@ -515,6 +518,7 @@ pub fn check_run(
     projects: &[ComposeRequest],
     base: &Path,
     settings: &Settings,
+    contexts: &[Option<&BuildContext>],
 ) -> RunOutcome {
     let mut set = SourceSet::new(files);
     let standalone: Vec<FileId> = set
@@ -553,8 +557,10 @@ pub fn check_run(
             check_linked_dockerfile(
                 set.get(*id),
                 standalone.contains(id),
+                contexts.get(id.0 as usize).copied().flatten(),
                 configs,
                 &set,
+                base,
                 settings,
             )
         })
@@ -797,6 +803,7 @@ fn link(
                 Some(job) => job.refs.push(reference.clone()),
                 None => configs.push(DockerfileJob {
                     options,
+                    dockerfile: Some(path.clone()),
                     context: linked.context.clone(),
                     refs: vec![reference.clone()],
                 }),
@@ -868,31 +875,52 @@ fn same_finding(a: &Finding, b: &Finding) -> bool {
 }
 
 /// Checks a Dockerfile in each configuration it is built with and merges the findings.
+#[allow(clippy::too_many_arguments)]
 fn check_linked_dockerfile(
     file: &SourceFile,
     standalone: bool,
+    own_context: Option<&BuildContext>,
     configs: &[DockerfileJob],
     set: &SourceSet,
+    base: &Path,
     settings: &Settings,
 ) -> Vec<Finding> {
-    let baseline = engine::check_dockerfile_with(file, settings, &settings.build);
+    let baseline = engine::check_dockerfile_in(file, settings, &settings.build, own_context);
     if configs.is_empty() {
         return baseline;
     }
-    // One run per distinct set of build options (jobs that differ only by context share
-    // it). The build-context rules will run here, per job, with `job.context`.
-    let mut by_options: Vec<(&BuildOptions, Vec<Finding>)> = Vec::new();
+    // One run per distinct (build options, context): each service's build is checked with
+    // its own arguments, target and build context.
+    let options = ContextOptions::from_settings(settings);
+    let mut done: Vec<(&BuildOptions, Option<&Path>, Vec<Finding>)> = Vec::new();
     let runs: Vec<Vec<Finding>> = configs
         .iter()
         .map(|job| {
-            if job.options == settings.build {
-                return baseline.clone();
+            let dir = job.context.as_deref();
+            if let Some((_, _, found)) = done
+                .iter()
+                .find(|(o, d, _)| **o == job.options && *d == dir)
+            {
+                return found.clone();
             }
-            if let Some((_, done)) = by_options.iter().find(|(o, _)| **o == job.options) {
-                return done.clone();
-            }
-            let found = engine::check_dockerfile_with(file, settings, &job.options);
-            by_options.push((&job.options, found.clone()));
+            let context = dir.and_then(|dir| {
+                let shown_root =
+                    input::relative_to(dir, base).unwrap_or_else(|| input::slash_path(dir));
+                let shown_root = if shown_root == "." {
+                    String::new()
+                } else {
+                    shown_root
+                };
+                let dockerfile = job.dockerfile.as_deref().map(|p| (p, file.path.as_str()));
+                BuildContext::load(dir, &shown_root, dockerfile, &options).ok()
+            });
+            let found =
+                if job.options == settings.build && context.is_none() && own_context.is_none() {
+                    baseline.clone()
+                } else {
+                    engine::check_dockerfile_in(file, settings, &job.options, context.as_ref())
+                };
+            done.push((&job.options, dir, found.clone()));
             found
         })
         .collect();

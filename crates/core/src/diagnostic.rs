@@ -30,6 +30,9 @@ pub enum DiagnosticKind {
     SymlinkEscapes,
     /// A directory was found where a file was expected (a directory named `Dockerfile`).
     NotAFile,
+    /// Part of a build context was not examined (an unreadable directory, a limit reached):
+    /// context checks may miss files there.
+    ContextIncomplete,
 }
 
 /// How serious a diagnostic is for the run as a whole.
@@ -43,7 +46,7 @@ pub enum DiagnosticLevel {
 }
 
 impl DiagnosticKind {
-    pub const ALL: [DiagnosticKind; 8] = [
+    pub const ALL: [DiagnosticKind; 9] = [
         DiagnosticKind::Unreadable,
         DiagnosticKind::TooLarge,
         DiagnosticKind::Binary,
@@ -52,6 +55,7 @@ impl DiagnosticKind {
         DiagnosticKind::SpecialFile,
         DiagnosticKind::SymlinkEscapes,
         DiagnosticKind::NotAFile,
+        DiagnosticKind::ContextIncomplete,
     ];
 
     /// Stable kebab-case name, as serialised in JSON and SARIF.
@@ -65,12 +69,14 @@ impl DiagnosticKind {
             DiagnosticKind::SpecialFile => "special-file",
             DiagnosticKind::SymlinkEscapes => "symlink-escapes",
             DiagnosticKind::NotAFile => "not-a-file",
+            DiagnosticKind::ContextIncomplete => "context-incomplete",
         }
     }
 
     /// Unreadable, oversized and non-UTF-8 files are errors: they were meant to be checked.
     /// Binary files, symlink loops and special files are warnings: discovery met them, but
-    /// they are not documents seaworthy reads.
+    /// they are not documents seaworthy reads. An incomplete build context is a warning: the
+    /// Dockerfile itself was checked.
     pub const fn level(self) -> DiagnosticLevel {
         match self {
             DiagnosticKind::Unreadable | DiagnosticKind::TooLarge | DiagnosticKind::InvalidUtf8 => {
@@ -80,7 +86,8 @@ impl DiagnosticKind {
             | DiagnosticKind::SymlinkLoop
             | DiagnosticKind::SpecialFile
             | DiagnosticKind::SymlinkEscapes
-            | DiagnosticKind::NotAFile => DiagnosticLevel::Warning,
+            | DiagnosticKind::NotAFile
+            | DiagnosticKind::ContextIncomplete => DiagnosticLevel::Warning,
         }
     }
 }

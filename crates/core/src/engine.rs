@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use crate::context::BuildContext;
 use crate::dockerfile::{BuildOptions, Dockerfile};
 use crate::finding::{Finding, Suppression, assign_fingerprints};
 use crate::rule::Ctx;
@@ -23,6 +24,17 @@ pub fn check_dockerfile_with(
     settings: &Settings,
     build: &BuildOptions,
 ) -> Vec<Finding> {
+    check_dockerfile_in(file, settings, build, None)
+}
+
+/// Checks one Dockerfile with explicit build options and, when known, its build context
+/// (which the context rules read).
+pub fn check_dockerfile_in(
+    file: &SourceFile,
+    settings: &Settings,
+    build: &BuildOptions,
+    context: Option<&BuildContext>,
+) -> Vec<Finding> {
     let ast = dockerfile::parse(&file.text);
     let df = Dockerfile::analyse(file, &ast, build);
     let mut findings = Vec::new();
@@ -31,7 +43,7 @@ pub fn check_dockerfile_with(
             continue;
         }
         let before = findings.len();
-        let mut cx = Ctx::new(file, settings, rule.meta(), &mut findings);
+        let mut cx = Ctx::new(file, settings, rule.meta(), &mut findings).with_context(context);
         rule.check_dockerfile(&df, &mut cx);
         override_severity(settings, i, &mut findings[before..]);
     }
@@ -137,10 +149,26 @@ pub struct Outcome {
 
 /// Checks every file in parallel; the output order does not depend on the thread count.
 pub fn check(files: &[SourceFile], settings: &Settings) -> Outcome {
+    check_with_contexts(files, settings, &[])
+}
+
+/// Checks every file in parallel, each Dockerfile with its build context: `contexts[i]` is
+/// the context of `files[i]` (missing entries mean "unknown").
+pub fn check_with_contexts(
+    files: &[SourceFile],
+    settings: &Settings,
+    contexts: &[Option<&BuildContext>],
+) -> Outcome {
     let mut findings: Vec<Finding> = files
         .par_iter()
-        .flat_map_iter(|file| match file.kind {
-            FileKind::Dockerfile => check_dockerfile(file, settings),
+        .enumerate()
+        .flat_map_iter(|(i, file)| match file.kind {
+            FileKind::Dockerfile => check_dockerfile_in(
+                file,
+                settings,
+                &settings.build,
+                contexts.get(i).copied().flatten(),
+            ),
             FileKind::Compose => crate::compose_check::check_compose_file(file, settings),
             _ => Vec::new(),
         })

@@ -10,6 +10,7 @@
 //! ```
 
 pub mod compose_check;
+pub mod context;
 pub mod date;
 pub mod diagnostic;
 pub mod dockerfile;

@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::context::BuildContext;
 use crate::finding::{Finding, Severity};
 use crate::settings::Settings;
 use crate::source::{SourceFile, Span};
@@ -265,6 +266,7 @@ pub struct Ctx<'a> {
     findings: &'a mut Vec<Finding>,
     /// The project's source files and linked builds, when checking a compose project.
     compose: Option<&'a crate::compose_check::ComposeEnv<'a>>,
+    context: Option<&'a BuildContext>,
 }
 
 impl<'a> Ctx<'a> {
@@ -280,6 +282,7 @@ impl<'a> Ctx<'a> {
             rule,
             findings,
             compose: None,
+            context: None,
         }
     }
 
@@ -293,6 +296,13 @@ impl<'a> Ctx<'a> {
     /// The compose project's files and linked builds (`None` outside `check_compose`).
     pub fn compose(&self) -> Option<&'a crate::compose_check::ComposeEnv<'a>> {
         self.compose
+    }
+
+    /// The same context with the build context of the Dockerfile being checked.
+    #[must_use]
+    pub fn with_context(mut self, context: Option<&'a BuildContext>) -> Self {
+        self.context = context;
+        self
     }
 
     /// Reports a finding at `span` in the current file; returns it for `.help()` etc.
@@ -318,6 +328,12 @@ impl<'a> Ctx<'a> {
 
     pub fn rule(&self) -> &'static RuleMeta {
         self.rule
+    }
+
+    /// The build context of the Dockerfile being checked, when it is known (not for a
+    /// Dockerfile read from standard input without `--context`).
+    pub fn context(&self) -> Option<&'a BuildContext> {
+        self.context
     }
 }
 

@@ -57,6 +57,7 @@ pub struct RuleOptions {
     pub base_image: Option<BaseImageOptions>,
     pub user: Option<UserOptions>,
     pub secrets: Option<SecretOptions>,
+    pub context: Option<ContextRuleOptions>,
 }
 
 /// `[rules.base-image]`.
@@ -89,6 +90,49 @@ pub struct SecretOptions {
     pub allowed_names: Option<Vec<String>>,
 }
 
+/// `[rules.context]`: the build-context rules (SW304-SW308) and the context walk.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ContextRuleOptions {
+    /// More sensitive-file patterns: a glob without `/` matches any path component
+    /// (`*.secret`), a pattern with `/` matches from the context root (`config/prod/*.json`).
+    pub extend_sensitive: Option<Vec<String>>,
+    /// Paths that are not sensitive although a pattern matches them, same syntax.
+    pub allow_sensitive: Option<Vec<String>>,
+    /// Context files larger than this many bytes are not scanned for credentials (`0`: no
+    /// content scanning).
+    pub scan_max_file_size: Option<u64>,
+    /// The context walk stops after this many entries (files, directories, links).
+    pub max_files: Option<usize>,
+    /// Directories nested deeper than this below the context root are not walked.
+    pub max_depth: Option<usize>,
+}
+
+/// Resolved `[rules.context]` settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextSettings {
+    pub extend_sensitive: Vec<String>,
+    pub allow_sensitive: Vec<String>,
+    pub scan_max_file_size: u64,
+    pub max_files: usize,
+    pub max_depth: usize,
+}
+
+/// Default for [`ContextSettings::scan_max_file_size`] (256 KiB).
+pub const DEFAULT_SCAN_MAX_FILE_SIZE: u64 = 256 * 1024;
+
+impl Default for ContextSettings {
+    fn default() -> Self {
+        Self {
+            extend_sensitive: Vec::new(),
+            allow_sensitive: Vec::new(),
+            scan_max_file_size: DEFAULT_SCAN_MAX_FILE_SIZE,
+            max_files: crate::context::DEFAULT_MAX_ENTRIES,
+            max_depth: crate::context::DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
 /// Command-line values that override the file.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
@@ -116,6 +160,10 @@ pub enum SettingsError {
     InvalidGlob { glob: String, message: String },
     #[error("`eol-warning-days` must not be negative")]
     NegativeDays,
+    #[error("[rules.context] {0}")]
+    SensitivePattern(String),
+    #[error("`[rules.context] {0}` must be at least 1")]
+    ZeroLimit(&'static str),
 }
 
 /// One selector: which rules it names.
@@ -205,6 +253,11 @@ pub struct Settings {
     pub eol_warning_days: i64,
     pub non_root_images: Vec<String>,
     pub allowed_secret_names: Vec<String>,
+    /// `[rules.context]`.
+    pub context: ContextSettings,
+    /// The sensitive-file patterns (built-in list, `extend-sensitive`, `allow-sensitive`),
+    /// shared by the rules on copied files and on the build context.
+    pub sensitive: crate::knowledge::sensitive_files::SensitivePatterns,
 }
 
 impl Default for Settings {
@@ -226,6 +279,8 @@ impl Default for Settings {
             eol_warning_days: crate::eol::DEFAULT_SOON_DAYS,
             non_root_images: Vec::new(),
             allowed_secret_names: Vec::new(),
+            context: ContextSettings::default(),
+            sensitive: crate::knowledge::sensitive_files::SensitivePatterns::defaults(),
         }
     }
 }
@@ -328,6 +383,30 @@ impl Settings {
             }
             if let Some(sec) = &r.secrets {
                 s.allowed_secret_names = sec.allowed_names.clone().unwrap_or_default();
+            }
+            if let Some(c) = &r.context {
+                s.context.extend_sensitive = c.extend_sensitive.clone().unwrap_or_default();
+                s.context.allow_sensitive = c.allow_sensitive.clone().unwrap_or_default();
+                s.sensitive = crate::knowledge::sensitive_files::SensitivePatterns::new(
+                    &s.context.extend_sensitive,
+                    &s.context.allow_sensitive,
+                )
+                .map_err(|e| SettingsError::SensitivePattern(e.to_string()))?;
+                if let Some(v) = c.scan_max_file_size {
+                    s.context.scan_max_file_size = v;
+                }
+                if let Some(v) = c.max_files {
+                    if v == 0 {
+                        return Err(SettingsError::ZeroLimit("max-files"));
+                    }
+                    s.context.max_files = v;
+                }
+                if let Some(v) = c.max_depth {
+                    if v == 0 {
+                        return Err(SettingsError::ZeroLimit("max-depth"));
+                    }
+                    s.context.max_depth = v;
+                }
             }
         }
         Ok(s)
@@ -451,5 +530,26 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.fail_on.as_deref(), Some("high"));
+    }
+
+    #[test]
+    fn context_options() {
+        let options: Options = toml::from_str(
+            "[rules.context]\nextend-sensitive = [\"*.secret\"]\nallow-sensitive = [\"ca.pem\"]\nscan-max-file-size = 0\nmax-files = 10\nmax-depth = 3\n",
+        )
+        .unwrap();
+        let s = Settings::resolve(&options, &Overrides::default()).unwrap();
+        assert_eq!(s.context.extend_sensitive, ["*.secret"]);
+        assert_eq!(s.context.allow_sensitive, ["ca.pem"]);
+        assert_eq!(s.context.scan_max_file_size, 0);
+        assert_eq!((s.context.max_files, s.context.max_depth), (10, 3));
+        let defaults = Settings::default().context;
+        assert_eq!(defaults.scan_max_file_size, DEFAULT_SCAN_MAX_FILE_SIZE);
+        let zero: Options = toml::from_str("[rules.context]\nmax-files = 0\n").unwrap();
+        assert_eq!(
+            Settings::resolve(&zero, &Overrides::default()).unwrap_err(),
+            SettingsError::ZeroLimit("max-files")
+        );
+        assert!(toml::from_str::<Options>("[rules.context]\nmax-file = 1\n").is_err());
     }
 }

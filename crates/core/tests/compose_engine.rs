@@ -71,7 +71,7 @@ impl Tree {
             options,
             root: self.0.clone(),
         };
-        check_run(files, &[request], &self.0, settings)
+        check_run(files, &[request], &self.0, settings, &[])
     }
 }
 
@@ -108,7 +108,7 @@ fn a_hardened_service_has_no_runtime_finding() {
         root: dir.clone(),
     };
     let settings = settings_for(&["SW0", "SW1", "SW3", "SW6"]);
-    let outcome = check_run(Vec::new(), &[request], &dir, &settings);
+    let outcome = check_run(Vec::new(), &[request], &dir, &settings, &[]);
     let codes: Vec<_> = outcome
         .findings
         .iter()
@@ -317,6 +317,7 @@ fn files_outside_the_root_are_never_read() {
         &[request],
         &tree.0,
         &settings_for(&["SW0", "SW1", "SW6"]),
+        &[],
     );
     let paths: Vec<&str> = outcome.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["proj/compose.yaml"]);
@@ -364,7 +365,7 @@ fn unreadable_and_oversized_files_are_diagnostics_and_the_run_goes_on() {
         root: tree.0.clone(),
     })
     .collect();
-    let outcome = check_run(Vec::new(), &requests, &tree.0, &settings);
+    let outcome = check_run(Vec::new(), &requests, &tree.0, &settings, &[]);
     let kinds: Vec<(&str, DiagnosticKind)> = outcome
         .diagnostics
         .iter()
@@ -475,7 +476,7 @@ fn awesome_compose_findings() {
         .collect();
     assert_eq!(requests.len(), 39);
     let settings = settings_for(&["all"]);
-    let outcome = check_run(Vec::new(), &requests, &root, &settings);
+    let outcome = check_run(Vec::new(), &requests, &root, &settings, &[]);
     assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
     let kind = |path: &str| {
         outcome

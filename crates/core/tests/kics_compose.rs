@@ -68,7 +68,7 @@ fn kics_compose(query: &str, codes: &[&str], disagreements: &[Disagreement]) -> 
             options: LoadOptions::default(),
             root: dir.clone(),
         };
-        let outcome = check_run(Vec::new(), &[request], &dir, &settings);
+        let outcome = check_run(Vec::new(), &[request], &dir, &settings, &[]);
         let found: BTreeSet<u32> = outcome
             .findings
             .iter()

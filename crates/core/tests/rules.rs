@@ -10,6 +10,11 @@
 //! services build. The project is loaded as compose loads it from the case directory, the
 //! top-level Dockerfiles are also checked on their own, and the markers of every file the
 //! run reads (YAML comments in compose files) are compared with the findings.
+//!
+//! Each Dockerfile is checked with the case directory as its build context (its ignore file
+//! is `<name>.dockerignore` beside it, else `.dockerignore`). Git cannot store a directory
+//! named `.git`, so a case that needs one holds `_dot_git/`: such a case is copied to a
+//! temporary directory where `_dot_git` is renamed `.git`, and that copy is the context.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
@@ -17,6 +22,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use seaworthy_core::compose_check::{self, ComposeRequest};
+use seaworthy_core::context::{BuildContext, ContextOptions};
 use seaworthy_core::engine;
 use seaworthy_core::finding::Finding;
 use seaworthy_core::rule::FixAvailability;
@@ -63,16 +69,58 @@ fn settings_for(code: &str, case: &Path) -> Settings {
     Settings::resolve(&options, &overrides).unwrap()
 }
 
+/// Name of a directory that stands for `.git` in fixture cases.
+const DOT_GIT: &str = "_dot_git";
+
+/// Copies `from` to `to`, renaming `_dot_git` to `.git`; returns whether anything was renamed.
+fn materialise(from: &Path, to: &Path) -> bool {
+    let mut renamed = false;
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_string();
+        let target = if name == DOT_GIT {
+            renamed = true;
+            to.join(".git")
+        } else {
+            to.join(&name)
+        };
+        if entry.file_type().unwrap().is_dir() {
+            renamed |= materialise(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+    renamed
+}
+
+fn needs_materialising(dir: &Path) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|e| {
+        let e = e.unwrap();
+        e.file_type().unwrap().is_dir()
+            && (e.file_name() == DOT_GIT || needs_materialising(&e.path()))
+    })
+}
+
 /// Runs one case; returns the rendered findings and the mismatches.
 fn run_case(code: &str, case: &Path) -> (String, Vec<String>) {
     let settings = settings_for(code, case);
+    let temp = needs_materialising(case).then(|| {
+        let dir = tempfile::tempdir().unwrap();
+        materialise(case, dir.path());
+        dir
+    });
+    let context_dir = temp.as_ref().map_or(case, |t| t.path());
     let mut files = Vec::new();
     let mut names: Vec<PathBuf> = std::fs::read_dir(case)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                n == "Dockerfile" || n.ends_with(".Dockerfile") || n.starts_with("Dockerfile.")
+                !n.ends_with(".dockerignore")
+                    && (n == "Dockerfile"
+                        || n.ends_with(".Dockerfile")
+                        || n.starts_with("Dockerfile."))
             })
         })
         .collect();
@@ -93,8 +141,21 @@ fn run_case(code: &str, case: &Path) -> (String, Vec<String>) {
         "{}: no Dockerfile or compose file in the case",
         case.display()
     );
+    let contexts: Vec<BuildContext> = files
+        .iter()
+        .map(|f| {
+            BuildContext::load(
+                context_dir,
+                "",
+                Some((&context_dir.join(&f.path), &f.path)),
+                &ContextOptions::from_settings(&settings),
+            )
+            .unwrap()
+        })
+        .collect();
+    let context_refs: Vec<Option<&BuildContext>> = contexts.iter().map(Some).collect();
     let (outcome_files, findings) = if compose.is_empty() {
-        let outcome = engine::check(&files, &settings);
+        let outcome = engine::check_with_contexts(&files, &settings, &context_refs);
         (files, outcome.findings)
     } else {
         let request = ComposeRequest {
@@ -102,7 +163,7 @@ fn run_case(code: &str, case: &Path) -> (String, Vec<String>) {
             options: LoadOptions::default(),
             root: case.to_path_buf(),
         };
-        let outcome = compose_check::check_run(files, &[request], case, &settings);
+        let outcome = compose_check::check_run(files, &[request], case, &settings, &context_refs);
         (outcome.files, outcome.findings)
     };
     let files = outcome_files;

@@ -2,6 +2,7 @@
 //! non-root, what secrets look like. Rules ask these modules instead of matching text.
 
 pub mod commands;
+pub mod context_patterns;
 pub mod images;
 pub mod packages;
 pub mod permissions;

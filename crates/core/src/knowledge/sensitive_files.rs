@@ -40,6 +40,8 @@ pub enum SensitiveKind {
     Netrc,
     /// `.git-credentials`.
     GitCredentials,
+    /// `.htpasswd`.
+    PasswordFile,
     /// `.docker/config.json`.
     DockerCredentials,
     /// `.aws/`, `kubeconfig`, `credentials*.json`, `service-account*.json`.
@@ -61,6 +63,7 @@ impl SensitiveKind {
             SensitiveKind::RegistryCredentials => "package registry credentials",
             SensitiveKind::Netrc => "a `.netrc` with login credentials",
             SensitiveKind::GitCredentials => "stored Git credentials",
+            SensitiveKind::PasswordFile => "a password file",
             SensitiveKind::DockerCredentials => "Docker registry credentials",
             SensitiveKind::CloudCredentials => "cloud credentials",
             SensitiveKind::TerraformState => "Terraform state, which holds secrets in clear",
@@ -172,6 +175,7 @@ pub struct SensitiveMatch {
 const BUILTIN: &[(&str, SensitiveKind)] = &[
     (".env", SensitiveKind::EnvFile),
     (".env*", SensitiveKind::EnvFile),
+    (".envrc", SensitiveKind::EnvFile),
     ("id_rsa*", SensitiveKind::SshKey),
     ("id_dsa*", SensitiveKind::SshKey),
     ("id_ecdsa*", SensitiveKind::SshKey),
@@ -181,9 +185,13 @@ const BUILTIN: &[(&str, SensitiveKind)] = &[
     ("*.key", SensitiveKind::PrivateKey),
     ("*.p12", SensitiveKind::KeyStore),
     ("*.pfx", SensitiveKind::KeyStore),
+    ("*.jks", SensitiveKind::KeyStore),
+    ("*.keystore", SensitiveKind::KeyStore),
     (".npmrc", SensitiveKind::RegistryCredentials),
     (".pypirc", SensitiveKind::RegistryCredentials),
     (".netrc", SensitiveKind::Netrc),
+    ("_netrc", SensitiveKind::Netrc),
+    (".htpasswd", SensitiveKind::PasswordFile),
     (".git-credentials", SensitiveKind::GitCredentials),
     (".docker/config.json", SensitiveKind::DockerCredentials),
     (".aws/", SensitiveKind::CloudCredentials),
@@ -202,6 +210,8 @@ const BUILTIN_EXCEPTIONS: &[&str] = &[
     "*.sample",
     "*.template",
     "*.dist",
+    "*.tpl",
+    "*.schema",
     "known_hosts*",
     "authorized_keys*",
     ".ssh/config",
@@ -270,6 +280,16 @@ impl Default for SensitivePatterns {
 
 impl SensitivePatterns {
     /// The built-in list.
+    /// The built-in list, owned.
+    pub fn defaults() -> SensitivePatterns {
+        Self::builtin().clone()
+    }
+
+    /// What kind of sensitive file `path` is, as a label for messages.
+    pub fn classify(&self, path: &str) -> Option<&'static str> {
+        self.kind(path).map(SensitiveKind::label)
+    }
+
     pub fn builtin() -> &'static SensitivePatterns {
         &BUILTIN_PATTERNS
     }

@@ -45,7 +45,11 @@ register_rules! {
         secret_in_arg_or_env::SecretInArgOrEnv,
         secret_literal::SecretLiteral,
         secret_file_copied::SecretFileCopied,
+        secret_file_in_context::SecretFileInContext,
+        dockerignore_missing::DockerignoreMissing,
+        context_leaks_local_state::ContextLeaksLocalState,
         secret_used_without_mount::SecretUsedWithoutMount,
+        copy_of_ignored_file::CopyOfIgnoredFile,
     }
     contents {
         build_tools_in_final_stage::BuildToolsInFinalStage,

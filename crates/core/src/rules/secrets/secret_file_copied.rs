@@ -1,4 +1,4 @@
-use crate::knowledge::sensitive_files::{SensitiveMatch, SensitivePatterns};
+use crate::knowledge::sensitive_files::SensitiveMatch;
 use crate::prelude::*;
 use crate::syntax::docker_glob;
 
@@ -79,7 +79,7 @@ fn describe(m: &SensitiveMatch, source: &str) -> String {
 
 impl Rule for SecretFileCopied {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
-        let patterns = SensitivePatterns::builtin();
+        let patterns = &cx.settings().sensitive;
         for instr in df.instructions() {
             let keyword = instr.keyword();
             if !matches!(keyword, Keyword::Copy | Keyword::Add) || !instr.inst.heredocs.is_empty() {

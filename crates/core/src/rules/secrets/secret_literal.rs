@@ -28,14 +28,16 @@ declare_rule! {
     ///
     /// ## Example
     /// ```dockerfile
-    /// FROM alpine:3.20
-    /// RUN wget -q https://deploy:Tr0ub4dor3x@artifacts.internal/app.tar.gz
+    /// FROM mysql:8.4.3
+    /// COPY seed.sql /seed.sql
+    /// RUN mysql -uroot -pTr0ub4dor3x -h db.internal app < /seed.sql
     /// ```
     ///
     /// Use instead:
     /// ```dockerfile
-    /// FROM alpine:3.20
-    /// RUN --mount=type=secret,id=netrc,target=/root/.netrc wget -q https://artifacts.internal/app.tar.gz
+    /// FROM mysql:8.4.3
+    /// COPY seed.sql /seed.sql
+    /// RUN --mount=type=secret,id=mysql_pw,env=MYSQL_PWD mysql -uroot -h db.internal app < /seed.sql
     /// ```
     ///
     /// ## References

@@ -608,7 +608,7 @@ mod tests {
             ("curl -u deploy:$PASS https://r/x", "deploy:$PASS"),
             ("curl -H \"Authorization: Bearer $TOKEN\" https://api", "Bearer $TOKEN"),
             ("git clone https://$GH_TOKEN@github.com/acme/private.git", "$GH_TOKEN"),
-            ("pip install git+https://user:s3cr3t@git.example.com/x.git", "user:s3cr3t"),
+            (concat!("pip install git+https://user:", "s3cr3t", "@git.example.com/x.git"), "user:s3cr3t"),
             ("echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > ~/.npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}"),
             ("printf 'machine github.com login x password %s\\n' \"$T\" > /root/.netrc", "machine github.com login x password %s\n $T"),
         ] {
