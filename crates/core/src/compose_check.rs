@@ -64,6 +64,7 @@ use crate::syntax::compose::{
     clean_path, load_project,
 };
 use crate::syntax::dockerfile as dockerfile_syntax;
+use crate::syntax::image_ref::ImageRef;
 
 // ---- what compose rules see -------------------------------------------------------------
 
@@ -229,6 +230,42 @@ pub fn read(text: &Text) -> Option<&str> {
 }
 
 // ---- shared readings of compose settings ------------------------------------------------
+
+/// An image compose pulls for a service (see [`pulled_images`]).
+#[derive(Clone, Debug)]
+pub struct PulledImage<'p> {
+    pub service: &'p Service,
+    /// The `image:` field.
+    pub field: &'p Field<Text>,
+    /// The reference as compose reads it (a default reading when its variables are unset).
+    pub image: ImageRef,
+}
+
+impl PulledImage<'_> {
+    /// The reference for messages: `` `redis:7` `` or, through a variable, with its reading
+    /// (see [`describe_text`]).
+    pub fn describe(&self) -> String {
+        describe_text(&self.field.value)
+    }
+}
+
+/// The `image:` of every service that does not `build:` (with `build:`, `image:` names the
+/// image the build produces, not one that is pulled), read as [`read`] does. Values that
+/// depend on a variable without a default, and references that are not valid, are left out.
+pub fn pulled_images(project: &Project) -> impl Iterator<Item = PulledImage<'_>> {
+    project.services.iter().filter_map(|service| {
+        if service.build.is_some() {
+            return None;
+        }
+        let field = service.image.as_ref()?;
+        let image = ImageRef::parse(read(&field.value)?).ok()?;
+        Some(PulledImage {
+            service,
+            field,
+            image,
+        })
+    })
+}
 
 /// `deploy.resources.limits`, when present.
 pub fn deploy_limits(service: &Service) -> Option<&Field<ResourceSpec>> {
