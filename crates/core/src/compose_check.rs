@@ -23,8 +23,9 @@
 //!   default (`${TAG}`) is unknown and no rule guesses it (see [`Reading`]).
 //! - **Suppressions.** `# seaworthy: ignore[SW604] reason` on its own line covers the YAML
 //!   construct that starts on the next line (a key with everything below it, or a sequence
-//!   entry); at the end of a line it covers the construct that starts on that line. Above a
-//!   service key it therefore covers the whole service. `ignore-file[…]` covers the file.
+//!   entry), and the comments between the two; at the end of a line it covers the construct
+//!   that starts on that line. Above a service key it therefore covers the whole service.
+//!   `ignore-file[…]` covers the file.
 //! - **Linked Dockerfiles.** A service's `build:` is resolved to its Dockerfile, checked with
 //!   the service's `build.args` (an entry without a value, or one depending on an unset
 //!   variable, is *unknown*: the `ARG` default does not apply) and `build.target`. Each
@@ -1128,7 +1129,16 @@ fn compose_directives(
             span: comment.span,
             source: file.slice(comment.span),
         };
-        let next = target.map(|l| construct_span(file, l));
+        // On its own line, the directive also covers the comments between it and the
+        // construct (a credential pasted into a comment, for `SW302`).
+        let next = target.map(|l| {
+            let construct = construct_span(file, l);
+            if l > line + 1 {
+                Span::new(index.line_start(line + 1), construct.end)
+            } else {
+                construct
+            }
+        });
         if let Some(d) = suppress::parse_directive(&cref, next, settings.foreign_suppressions) {
             out.push(d);
         }
