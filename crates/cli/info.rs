@@ -135,6 +135,9 @@ pub fn explain_text(meta: &RuleMeta) -> String {
             "no (select it to enable)"
         }
     );
+    if !meta.aliases.is_empty() {
+        let _ = writeln!(out, "Also accepted as: {}", meta.aliases.join(", "));
+    }
     if !meta.equivalents.is_empty() {
         let _ = writeln!(out, "Equivalents: {}", meta.equivalents.join(", "));
     }

@@ -23,8 +23,9 @@
 //!   default (`${TAG}`) is unknown and no rule guesses it (see [`Reading`]).
 //! - **Suppressions.** `# seaworthy: ignore[SW604] reason` on its own line covers the YAML
 //!   construct that starts on the next line (a key with everything below it, or a sequence
-//!   entry); at the end of a line it covers the construct that starts on that line. Above a
-//!   service key it therefore covers the whole service. `ignore-file[…]` covers the file.
+//!   entry), and the comments between the two; at the end of a line it covers the construct
+//!   that starts on that line. Above a service key it therefore covers the whole service.
+//!   `ignore-file[…]` covers the file.
 //! - **Linked Dockerfiles.** A service's `build:` is resolved to its Dockerfile, checked with
 //!   the service's `build.args` (an entry without a value, or one depending on an unset
 //!   variable, is *unknown*: the `ARG` default does not apply) and `build.target`. Each
@@ -34,11 +35,23 @@
 //!   the services as related locations. A Dockerfile found by discovery is also checked on
 //!   its own; one reached only through compose reports only what the services' builds
 //!   produce. An unknown `build.target` is not guessed: that service's build is not checked.
-//!   `dockerfile_inline` is analysed for the user it runs as (`SW608`), but the Dockerfile
-//!   rules do not run on it. Each linked build keeps its resolved context directory
+//!   Each linked build keeps its resolved context directory
 //!   ([`LinkedBuild::context`]) for the build-context rules. A Dockerfile outside the scan
 //!   root is not read (a warning diagnostic says so); one that does not exist leaves the
 //!   service's image user unknown.
+//! - **`dockerfile_inline`.** The Dockerfile rules run on the text as compose reads it (after
+//!   interpolation), with the service's build arguments, target and context, each distinct
+//!   configuration once; its findings are located in the compose file, inside the scalar when
+//!   its layout keeps positions (a literal block `|`, or a one-line plain or quoted scalar
+//!   without escapes), else at the `dockerfile_inline` key (`compose_check/inline.rs` says
+//!   how positions are mapped and why that is sound). A text that depends on a variable
+//!   without a default is not checked; one read with the defaults of unset variables is, and its findings say so in a
+//!   related location. The YAML suppressions of the compose file apply to these findings, as
+//!   do `# seaworthy:` comments inside the Dockerfile text. A finding the compose rules
+//!   already report in the scalar (`SW302` scans every scalar) is reported once. Fixes are
+//!   kept only when their edits map exactly and need no YAML escaping.
+
+mod inline;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -64,6 +77,8 @@ use crate::syntax::compose::{
     clean_path, load_project,
 };
 use crate::syntax::dockerfile as dockerfile_syntax;
+use crate::syntax::image_ref::ImageRef;
+use inline::{InlineJob, InlineMap};
 
 // ---- what compose rules see -------------------------------------------------------------
 
@@ -229,6 +244,42 @@ pub fn read(text: &Text) -> Option<&str> {
 }
 
 // ---- shared readings of compose settings ------------------------------------------------
+
+/// An image compose pulls for a service (see [`pulled_images`]).
+#[derive(Clone, Debug)]
+pub struct PulledImage<'p> {
+    pub service: &'p Service,
+    /// The `image:` field.
+    pub field: &'p Field<Text>,
+    /// The reference as compose reads it (a default reading when its variables are unset).
+    pub image: ImageRef,
+}
+
+impl PulledImage<'_> {
+    /// The reference for messages: `` `redis:7` `` or, through a variable, with its reading
+    /// (see [`describe_text`]).
+    pub fn describe(&self) -> String {
+        describe_text(&self.field.value)
+    }
+}
+
+/// The `image:` of every service that does not `build:` (with `build:`, `image:` names the
+/// image the build produces, not one that is pulled), read as [`read`] does. Values that
+/// depend on a variable without a default, and references that are not valid, are left out.
+pub fn pulled_images(project: &Project) -> impl Iterator<Item = PulledImage<'_>> {
+    project.services.iter().filter_map(|service| {
+        if service.build.is_some() {
+            return None;
+        }
+        let field = service.image.as_ref()?;
+        let image = ImageRef::parse(read(&field.value)?).ok()?;
+        Some(PulledImage {
+            service,
+            field,
+            image,
+        })
+    })
+}
 
 /// `deploy.resources.limits`, when present.
 pub fn deploy_limits(service: &Service) -> Option<&Field<ResourceSpec>> {
@@ -509,6 +560,8 @@ struct Loaded {
     project: Project,
     ids: Vec<Option<FileId>>,
     builds: BTreeMap<String, LinkedBuild>,
+    /// The `dockerfile_inline` texts to check, each configuration once.
+    inline: Vec<InlineJob>,
 }
 
 /// Checks standalone Dockerfiles (`files`, checked with the settings' build options) and
@@ -568,7 +621,7 @@ pub fn check_run(
 
     // Compose projects.
     for l in &loaded {
-        findings.extend(check_loaded(l, &set, settings));
+        findings.extend(check_loaded(l, &set, settings, Some(base)));
     }
     engine::sort_findings(&mut findings);
     findings.dedup_by(|a, b| same_finding(a, b));
@@ -593,18 +646,32 @@ pub fn check_compose_file(file: &SourceFile, settings: &Settings) -> Vec<Finding
         &loader,
         &LoadOptions::default(),
     );
-    let ids = project
+    let ids: Vec<Option<FileId>> = project
         .files
         .iter()
         .enumerate()
         .map(|(i, f)| (i == 0 && f.loaded).then_some(file.id))
         .collect();
+    let mut inline = Vec::new();
+    for service in &project.services {
+        let Some(build) = &service.build else {
+            continue;
+        };
+        if let Some(job) = build_options(&build.value)
+            .and_then(|options| inline_job(&project, &build.value, &ids, options, None))
+        {
+            if !inline.iter().any(|j: &InlineJob| j.same_as(&job)) {
+                inline.push(job);
+            }
+        }
+    }
     let l = Loaded {
         project,
         ids,
         builds: BTreeMap::new(),
+        inline,
     };
-    check_loaded(&l, std::slice::from_ref(file), settings)
+    check_loaded(&l, std::slice::from_ref(file), settings, None)
 }
 
 /// Anything that finds a run's file by id.
@@ -691,6 +758,7 @@ fn load(
         })
         .collect();
     let mut builds = BTreeMap::new();
+    let mut inline = Vec::new();
     for service in &project.services {
         let Some(build) = &service.build else {
             continue;
@@ -713,6 +781,8 @@ fn load(
             set,
             jobs,
             diagnostics,
+            &ids,
+            &mut inline,
         );
         builds.insert(service.name.clone(), linked);
     }
@@ -720,6 +790,7 @@ fn load(
         project,
         ids,
         builds,
+        inline,
     })
 }
 
@@ -757,6 +828,8 @@ fn link(
     set: &mut SourceSet,
     jobs: &mut BTreeMap<FileId, Vec<DockerfileJob>>,
     diagnostics: &mut Vec<RunDiagnostic>,
+    ids: &[Option<FileId>],
+    inline: &mut Vec<InlineJob>,
 ) -> LinkedBuild {
     let b = &build.value;
     let context = match &b.resolved_context {
@@ -793,7 +866,9 @@ fn link(
             let shown = loader.shown(path);
             let id = set.add(shown.clone(), FileKind::Dockerfile, text);
             let file = set.get(id);
-            linked.user = linked_user(file, &options, settings, None);
+            linked.user = linked_user(file, &options, settings, &format!("`{shown}`"), &|span| {
+                Location::new(file, span)
+            });
             linked.dockerfile = Some(shown);
             let configs = jobs.entry(id).or_default();
             match configs
@@ -810,19 +885,18 @@ fn link(
             }
         }
         DockerfileSource::Inline => {
-            if let Some(inline) = &b.dockerfile_inline {
-                if !inline.value.unknown {
-                    let file = SourceFile::new(
-                        FileId(u32::MAX),
-                        "dockerfile_inline",
-                        FileKind::Dockerfile,
-                        inline.value.text.clone(),
-                    );
-                    let at = project
-                        .file(inline.file)
-                        .and_then(|f| set.by_path.get(&loader.shown(&f.path)))
-                        .map(|id| Location::new(set.get(*id), inline.key));
-                    linked.user = linked_user(&file, &options, settings, at.as_ref());
+            if let Some(job) = inline_job(project, b, ids, options.clone(), linked.context.clone())
+            {
+                let compose = set.get(job.compose);
+                linked.user = linked_user(
+                    &job.dockerfile(),
+                    &options,
+                    settings,
+                    "`dockerfile_inline`",
+                    &|span| Location::new(compose, job.map.span(span).0),
+                );
+                if !inline.iter().any(|j| j.same_as(&job)) {
+                    inline.push(job);
                 }
             }
         }
@@ -831,26 +905,51 @@ fn link(
     linked
 }
 
-/// The user the image built from `file` with `options` runs as. `inline` is the location of
-/// a `dockerfile_inline` key (whose text positions do not map onto the compose file).
+/// A service's `dockerfile_inline`, when its text is known (or reads as the defaults of unset
+/// variables) and the file holding it was read.
+fn inline_job(
+    project: &Project,
+    build: &Build,
+    ids: &[Option<FileId>],
+    options: BuildOptions,
+    context: Option<PathBuf>,
+) -> Option<InlineJob> {
+    if build.resolved_dockerfile != DockerfileSource::Inline {
+        return None;
+    }
+    let field = build.dockerfile_inline.as_ref()?;
+    let defaulted = match Reading::of(&field.value) {
+        Reading::Known(_) => false,
+        Reading::Default(_) => true,
+        Reading::Unknown => return None,
+    };
+    let compose = ids.get(field.file.index()).copied().flatten()?;
+    let file = project.file(field.file)?;
+    Some(InlineJob {
+        compose,
+        text: field.value.text.clone(),
+        defaulted,
+        map: InlineMap::new(file, field),
+        options,
+        context,
+    })
+}
+
+/// The user the image built from `file` with `options` runs as; `name` names the Dockerfile
+/// in reasons and `at` locates its spans.
 fn linked_user(
     file: &SourceFile,
     options: &BuildOptions,
     settings: &Settings,
-    inline: Option<&Location>,
+    name: &str,
+    at: &dyn Fn(Span) -> Location,
 ) -> LinkedUser {
     let ast = dockerfile_syntax::parse(&file.text);
     let df = Dockerfile::analyse(file, &ast, options);
-    let name = if inline.is_some() {
-        "`dockerfile_inline`".to_owned()
-    } else {
-        format!("`{}`", file.path)
-    };
     let stage = match &options.target {
         Some(t) => format!("the target stage `{t}` of {name}"),
         None => format!("the final stage of {name}"),
     };
-    let at = |span: Span| inline.cloned().unwrap_or_else(|| Location::new(file, span));
     match users::final_user(&df, &settings.non_root_images) {
         FinalUser::RootUser(user) => LinkedUser::Root {
             reason: format!("{stage} ends with `USER {}`", user.text),
@@ -891,7 +990,6 @@ fn check_linked_dockerfile(
     }
     // One run per distinct (build options, context): each service's build is checked with
     // its own arguments, target and build context.
-    let options = ContextOptions::from_settings(settings);
     let mut done: Vec<(&BuildOptions, Option<&Path>, Vec<Finding>)> = Vec::new();
     let runs: Vec<Vec<Finding>> = configs
         .iter()
@@ -904,15 +1002,8 @@ fn check_linked_dockerfile(
                 return found.clone();
             }
             let context = dir.and_then(|dir| {
-                let shown_root =
-                    input::relative_to(dir, base).unwrap_or_else(|| input::slash_path(dir));
-                let shown_root = if shown_root == "." {
-                    String::new()
-                } else {
-                    shown_root
-                };
                 let dockerfile = job.dockerfile.as_deref().map(|p| (p, file.path.as_str()));
-                BuildContext::load(dir, &shown_root, dockerfile, &options).ok()
+                load_context(dir, base, dockerfile, settings)
             });
             let found =
                 if job.options == settings.build && context.is_none() && own_context.is_none() {
@@ -996,8 +1087,70 @@ fn describe_options(options: &BuildOptions) -> String {
     }
 }
 
-/// Runs the compose rules on a loaded project and applies the suppressions of its files.
-fn check_loaded<S: Sources + ?Sized>(l: &Loaded, sources: &S, settings: &Settings) -> Vec<Finding> {
+/// Runs the Dockerfile rules on a `dockerfile_inline` text, with its service's build options
+/// and context, and moves the findings into the compose file. A finding the compose rules
+/// already report inside the scalar (`SW302` scans every scalar) is not repeated.
+fn check_inline(
+    job: &InlineJob,
+    compose: &SourceFile,
+    settings: &Settings,
+    base: Option<&Path>,
+    compose_findings: &[Finding],
+) -> Vec<Finding> {
+    let dockerfile = job.dockerfile();
+    let context = match (&job.context, base) {
+        (Some(dir), Some(base)) => load_context(dir, base, None, settings),
+        _ => None,
+    };
+    let value = job.value();
+    engine::check_dockerfile_in(&dockerfile, settings, &job.options, context.as_ref())
+        .into_iter()
+        .map(|f| job.relocate(f, &dockerfile, compose))
+        .filter(|f| {
+            !compose_findings.iter().any(|c| {
+                std::ptr::eq(c.rule, f.rule)
+                    && c.file == f.file
+                    && c.message == f.message
+                    && c.key == f.key
+                    && value.start <= c.location.span.start
+                    && c.location.span.end <= value.end
+            })
+        })
+        .collect()
+}
+
+/// The build context at `dir` for a Dockerfile (`dockerfile`: its path on disk and as shown),
+/// with paths shown relative to `base`; `None` when it cannot be read.
+fn load_context(
+    dir: &Path,
+    base: &Path,
+    dockerfile: Option<(&Path, &str)>,
+    settings: &Settings,
+) -> Option<BuildContext> {
+    let shown_root = input::relative_to(dir, base).unwrap_or_else(|| input::slash_path(dir));
+    let shown_root = if shown_root == "." {
+        String::new()
+    } else {
+        shown_root
+    };
+    BuildContext::load(
+        dir,
+        &shown_root,
+        dockerfile,
+        &ContextOptions::from_settings(settings),
+    )
+    .ok()
+}
+
+/// Runs the compose rules on a loaded project, and the Dockerfile rules on its
+/// `dockerfile_inline` texts, and applies the suppressions of its files. `base` is the
+/// directory paths are shown relative to (`None`: build contexts are not read).
+fn check_loaded<S: Sources + ?Sized>(
+    l: &Loaded,
+    sources: &S,
+    settings: &Settings,
+    base: Option<&Path>,
+) -> Vec<Finding> {
     let files: Vec<Option<&SourceFile>> = l
         .ids
         .iter()
@@ -1036,6 +1189,13 @@ fn check_loaded<S: Sources + ?Sized>(l: &Loaded, sources: &S, settings: &Setting
             }
         }
     }
+    let mut inline_findings = Vec::new();
+    for job in &l.inline {
+        if let Some(compose) = sources.source(job.compose) {
+            inline_findings.extend(check_inline(job, compose, settings, base, &findings));
+        }
+    }
+    findings.extend(inline_findings);
     // Suppressions, file by file.
     let mut out = Vec::with_capacity(findings.len());
     let mut seen: BTreeSet<FileId> = BTreeSet::new();
@@ -1091,7 +1251,16 @@ fn compose_directives(
             span: comment.span,
             source: file.slice(comment.span),
         };
-        let next = target.map(|l| construct_span(file, l));
+        // On its own line, the directive also covers the comments between it and the
+        // construct (a credential pasted into a comment, for `SW302`).
+        let next = target.map(|l| {
+            let construct = construct_span(file, l);
+            if l > line + 1 {
+                Span::new(index.line_start(line + 1), construct.end)
+            } else {
+                construct
+            }
+        });
         if let Some(d) = suppress::parse_directive(&cref, next, settings.foreign_suppressions) {
             out.push(d);
         }

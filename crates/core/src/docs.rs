@@ -41,6 +41,10 @@ pub fn rule_page(meta: &RuleMeta) -> String {
         format!("no (`--extend-select {}`)", meta.code)
     };
     let _ = writeln!(out, "| Enabled by default | {enabled} |");
+    if !meta.aliases.is_empty() {
+        let aliases: Vec<String> = meta.aliases.iter().map(|a| format!("`{a}`")).collect();
+        let _ = writeln!(out, "| Also accepted as | {} |", aliases.join(", "));
+    }
     let _ = writeln!(
         out,
         "| Fix | {} |",

@@ -183,6 +183,10 @@ pub struct RuleMeta {
     pub equivalents: &'static [&'static str],
     /// One line, sentence case, no trailing period, phrased as the problem.
     pub summary: &'static str,
+    /// Former or catalog names also accepted in selectors and suppressions
+    /// (`no-new-privileges-missing` for `new-privileges-allowed`). Never shown as the name.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub aliases: &'static [&'static str],
     /// Markdown documentation (What it does / Why is this bad? / Example / References).
     #[serde(skip)]
     pub docs: &'static str,
@@ -235,6 +239,11 @@ impl RuleMeta {
 
     pub fn is_default(&self) -> bool {
         self.set == RuleSet::Default
+    }
+
+    /// Whether `s` is the rule's name or one of its aliases (ASCII case-insensitive).
+    pub fn is_named(&self, s: &str) -> bool {
+        self.name.eq_ignore_ascii_case(s) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(s))
     }
 }
 
@@ -354,6 +363,8 @@ impl<'a> Ctx<'a> {
 ///         cwe: [1357],
 ///         equivalents: ["hadolint:DL3006"],
 ///         summary: "Base image is not pinned to a tag or digest",
+///         // Optional: other names accepted in selectors and suppressions.
+///         aliases: ["image-not-pinned"],
 ///     }
 /// }
 /// ```
@@ -371,7 +382,9 @@ macro_rules! declare_rule {
             precision: $prec:ident,
             cwe: [$($cwe:literal),* $(,)?],
             equivalents: [$($eq:literal),* $(,)?],
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, aliases: [$($alias:literal),* $(,)?])?
+            $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -393,6 +406,7 @@ macro_rules! declare_rule {
                     cwe: &[$($cwe),*],
                     equivalents: &[$($eq),*],
                     summary: $summary,
+                    aliases: &[$($($alias),*)?],
                     docs: concat!($($doc, "\n"),*),
                     source: concat!(file!(), ":", line!()),
                 };

@@ -180,7 +180,7 @@ fn select_rules(selector: &str) -> Result<Vec<usize>, SettingsError> {
         let upper = s.to_ascii_uppercase();
         indices(|m| m.code.starts_with(&upper))
     } else {
-        indices(|m| m.name.eq_ignore_ascii_case(s))
+        indices(|m| m.is_named(s))
     };
     if matches.is_empty() {
         return Err(SettingsError::UnknownSelector(s.to_owned()));
@@ -197,13 +197,13 @@ fn indices(pred: impl Fn(&RuleMeta) -> bool) -> Vec<usize> {
         .collect()
 }
 
-/// A rule code, prefix or name as used in suppressions and `--select`.
+/// A rule code, name or alias as used in suppressions and `--select`.
 pub fn rule_by_code_or_name(s: &str) -> Option<&'static dyn Rule> {
     let s = s.trim();
     rules::ALL
         .iter()
         .copied()
-        .find(|r| r.meta().code.eq_ignore_ascii_case(s) || r.meta().name.eq_ignore_ascii_case(s))
+        .find(|r| r.meta().code.eq_ignore_ascii_case(s) || r.meta().is_named(s))
 }
 
 /// Parses `critical|high|medium|low|info|never`.
@@ -470,6 +470,19 @@ mod tests {
         assert!(select_rules("SW101").unwrap().contains(&idx("SW101")));
         assert!(select_rules("sw1").unwrap().contains(&idx("SW102")));
         assert_eq!(select_rules("image-tag-mutable").unwrap(), [idx("SW101")]);
+        // The catalog's former name of SW614 is an alias.
+        assert_eq!(
+            select_rules("no-new-privileges-missing").unwrap(),
+            [idx("SW614")]
+        );
+        assert_eq!(
+            select_rules("No-New-Privileges-Missing").unwrap(),
+            [idx("SW614")]
+        );
+        assert_eq!(
+            rule_by_code_or_name("no-new-privileges-missing").map(|r| r.meta().code),
+            Some("SW614")
+        );
         assert!(
             select_rules("step:secrets")
                 .unwrap()

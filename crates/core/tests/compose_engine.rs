@@ -291,7 +291,81 @@ fn inline_dockerfiles_are_analysed_for_the_user() {
     let f = of(&outcome, "SW608");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(at(f[0]), ("compose.yaml".to_owned(), 2));
-    assert_eq!(f[0].related[0].location.start().line, 5);
+    // The related location is the `FROM` inside the literal block.
+    assert_eq!(f[0].related[0].location.start().line, 6);
+}
+
+/// The compose file's text at a finding's location.
+fn text_at<'o>(outcome: &'o RunOutcome, f: &Finding) -> &'o str {
+    let file = outcome
+        .files
+        .iter()
+        .find(|s| s.path == f.location.path)
+        .unwrap();
+    file.slice(f.location.span)
+}
+
+#[test]
+fn inline_dockerfiles_are_checked_with_their_service_build() {
+    let inline = "      dockerfile_inline: |
+        ARG TAG=latest
+        FROM node:$${TAG}-alpine
+        COPY . /app
+        RUN mysql -uroot -pTr0ub4dor3x -h db app < /app/seed.sql
+        ENV GITHUB_TOKEN=ghp_Zq8wX3vB7nM2kL5pR9tY4uI6oA1sD0fG2hJ4
+        # seaworthy: ignore[SW810] no healthcheck rule is enabled here
+        USER node
+";
+    let compose = format!(
+        "services:\n  pinned:\n    build:\n      context: ./app\n      args:\n        TAG: 22.11.0\n{inline}  moving:\n    build:\n      context: ./ignored\n{inline}  escaped:\n    build:\n      dockerfile_inline: \"FROM node\\nENV GITHUB_TOKEN=ghp_Zq8wX3vB7nM2kL5pR9tY4uI6oA1sD0fG2hJ4\"\n"
+    );
+    let tree = Tree::new(&[
+        ("compose.yaml", &compose),
+        ("app/seed.sql", "select 1;\n"),
+        ("ignored/.dockerignore", ".git\n"),
+        ("ignored/seed.sql", "select 1;\n"),
+    ]);
+    let outcome = tree.check(
+        &["compose.yaml"],
+        &[],
+        &settings_for(&["SW002", "SW101", "SW302", "SW305"]),
+    );
+    let lines = |code: &str| -> Vec<u32> {
+        of(&outcome, code)
+            .iter()
+            .map(|f| f.location.start().line)
+            .collect()
+    };
+    // The build argument pins the tag of the first service only.
+    assert_eq!(lines("SW101"), [20, 28]);
+    let sw101 = of(&outcome, "SW101");
+    assert_eq!(text_at(&outcome, sw101[0]), "node:$${TAG}-alpine");
+    assert_eq!(text_at(&outcome, sw101[1]), "dockerfile_inline");
+    // Each service's own build context: only `./app` lacks an ignore file.
+    assert_eq!(lines("SW305"), [10]);
+    assert_eq!(text_at(&outcome, of(&outcome, "SW305")[0]), ".");
+    // The password on the command line, found by the Dockerfile rule, and each token once:
+    // the compose scan of every scalar and the Dockerfile rule agree.
+    let sw302 = of(&outcome, "SW302");
+    assert_eq!(lines("SW302"), [11, 12, 22, 23, 28], "{sw302:?}");
+    assert_eq!(
+        text_at(&outcome, sw302[4]),
+        "ghp_Zq8wX3vB7nM2kL5pR9tY4uI6oA1sD0fG2hJ4"
+    );
+    let password = sw302[0];
+    assert_eq!(
+        outcome.files[password.file.0 as usize].slice(password.secret.unwrap()),
+        "Tr0ub4dor3x"
+    );
+    // The unused suppression inside the inline text, with its fix mapped exactly.
+    let unused = of(&outcome, "SW002");
+    assert_eq!(lines("SW002"), [13, 24]);
+    let edit = &unused[0].fix.as_ref().unwrap().edits[0];
+    let compose_file = &outcome.files[unused[0].file.0 as usize];
+    assert_eq!(
+        compose_file.slice(edit.span),
+        "# seaworthy: ignore[SW810] no healthcheck rule is enabled here"
+    );
 }
 
 #[test]
@@ -421,6 +495,25 @@ fn a_compose_source_file_is_checked_on_its_own() {
 }
 
 #[test]
+fn a_compose_source_file_checks_its_inline_dockerfiles() {
+    let file = SourceFile::new(
+        FileId(0),
+        "compose.yaml",
+        FileKind::Compose,
+        "services:\n  web:\n    build:\n      dockerfile_inline: |\n        FROM node\n        USER node\n",
+    );
+    let outcome = engine::check(std::slice::from_ref(&file), &settings_for(&["SW101"]));
+    let f = of_findings(&outcome.findings, "SW101");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].location.path, "compose.yaml");
+    assert_eq!(file.slice(f[0].location.span), "node");
+}
+
+fn of_findings<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.rule.code == code).collect()
+}
+
+#[test]
 fn suppression_above_a_service_covers_the_service() {
     let tree = Tree::new(&[(
         "compose.yaml",
@@ -525,7 +618,7 @@ mod robustness {
     use seaworthy_core::engine;
     use seaworthy_core::source::{FileId, FileKind, SourceFile};
 
-    const LINES: [&str; 32] = [
+    const LINES: [&str; 40] = [
         "services:",
         "  web:",
         "  - web",
@@ -558,6 +651,14 @@ mod robustness {
         "  ]: [",
         "\t- \"unterminated",
         "",
+        "    build:",
+        "      dockerfile_inline: |",
+        "      dockerfile_inline: >-",
+        "      dockerfile_inline: \"FROM node\\nUSER root\"",
+        "      dockerfile_inline: FROM x",
+        "        FROM node:$${T}-${B:-alpine} AS é",
+        "        RUN curl -k https://x | sh && mysql -pS3cr3tPw # seaworthy: ignore[SW201]",
+        "        # seaworthy: ignore[SW501] r",
     ];
 
     proptest! {
@@ -581,6 +682,14 @@ mod robustness {
             for f in &outcome.findings {
                 prop_assert_eq!(&f.location.path, "compose.yaml");
                 prop_assert!(f.location.span.end as usize <= file.text.len());
+                prop_assert!(file.text.is_char_boundary(f.location.span.start as usize));
+                prop_assert!(file.text.is_char_boundary(f.location.span.end as usize));
+                for r in &f.related {
+                    prop_assert_eq!(&r.location.path, "compose.yaml");
+                }
+                if let Some(secret) = f.secret {
+                    prop_assert!(secret.end as usize <= file.text.len());
+                }
             }
         }
     }

@@ -41,6 +41,15 @@ fn codes_and_names_are_unique_and_well_formed() {
             "{}: names are kebab-case and name the bad pattern",
             m.name
         );
+        for alias in m.aliases {
+            assert!(
+                alias
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}: alias `{alias}` is not kebab-case",
+                m.code
+            );
+        }
         let first = m.summary.chars().next().unwrap();
         assert!(
             first.is_uppercase() && !m.summary.ends_with('.'),
@@ -57,6 +66,28 @@ fn codes_and_names_are_unique_and_well_formed() {
                 .contains(&tool)
                     && !id.is_empty(),
                 "{}: equivalent `{e}` must be `tool:id`",
+                m.code
+            );
+        }
+    }
+}
+
+#[test]
+fn aliases_name_one_rule_each() {
+    let mut seen = BTreeSet::new();
+    for m in metas() {
+        seen.insert(m.name);
+    }
+    for m in metas() {
+        for alias in m.aliases {
+            assert!(
+                seen.insert(alias),
+                "{}: alias `{alias}` is already a name or alias",
+                m.code
+            );
+            assert!(
+                !alias.starts_with("SW") && !alias.starts_with("sw"),
+                "{}: alias `{alias}` looks like a code",
                 m.code
             );
         }

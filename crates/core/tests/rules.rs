@@ -9,7 +9,8 @@
 //! name) with its override, `extends` and `include` files, a `.env`, and the Dockerfiles its
 //! services build. The project is loaded as compose loads it from the case directory, the
 //! top-level Dockerfiles are also checked on their own, and the markers of every file the
-//! run reads (YAML comments in compose files) are compared with the findings.
+//! run reads (YAML comments in compose files) are compared with the findings. Inside a
+//! `dockerfile_inline` literal block a marker is a Dockerfile comment and works the same way.
 //!
 //! Each Dockerfile is checked with the case directory as its build context (its ignore file
 //! is `<name>.dockerignore` beside it, else `.dockerignore`). Git cannot store a directory

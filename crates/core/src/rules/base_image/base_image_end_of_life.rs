@@ -1,5 +1,8 @@
+use crate::compose_check::pulled_images;
 use crate::eol::{self, EolStatus};
 use crate::prelude::*;
+use crate::syntax::compose::Project;
+use crate::syntax::image_ref::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -9,7 +12,11 @@ declare_rule! {
     /// variant tag names (`python:3.12-slim-buster` is Debian 10). Each product is reported
     /// on its own, so `node:18-alpine3.16` gives two findings: Node.js 18 and Alpine Linux
     /// 3.16, each with its end date. Every image the build pulls is checked: `FROM`,
-    /// `COPY --from=<image>` and `RUN --mount=from=<image>`.
+    /// `COPY --from=<image>` and `RUN --mount=from=<image>`; in a compose file, the `image:`
+    /// of every service that does not `build:` (with `build:`, `image:` names the image the
+    /// build produces). Compose variables are interpolated first: a reference with a default
+    /// whose variable is unset (`node:${NODE:-16}`) is checked as the default it gives, and
+    /// one without a default (`node:${NODE}`) is not guessed.
     ///
     /// Dates come from the embedded end-of-life table (derived from endoflife.date;
     /// `seaworthy eol` prints it with its source and age). The scan date is today, or
@@ -63,25 +70,42 @@ declare_rule! {
     }
 }
 
+const HELP: &str =
+    "Move to a supported release; `seaworthy eol` lists the known cycles and their dates";
+
+/// The messages for the ended cycles of `image`, described as `shown`.
+fn ended(image: &ImageRef, shown: &str, cx: &Ctx<'_>) -> Vec<String> {
+    let today = cx.settings().today;
+    let soon = cx.settings().eol_warning_days;
+    eol::lookup(image)
+        .into_iter()
+        .filter_map(|info| {
+            let EolStatus::Ended { date } = eol::status(&info, today, soon) else {
+                return None;
+            };
+            Some(format!(
+                "{shown} ships {}, whose {} ended on {date}",
+                info.label,
+                info.support_kind.describe()
+            ))
+        })
+        .collect()
+}
+
 impl Rule for BaseImageEndOfLife {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
-        let today = cx.settings().today;
-        let soon = cx.settings().eol_warning_days;
         for used in df.image_refs() {
-            for info in eol::lookup(used.image) {
-                let EolStatus::Ended { date } = eol::status(&info, today, soon) else {
-                    continue;
-                };
-                cx.report(
-                    used.span,
-                    format!(
-                        "{} ships {}, whose {} ended on {date}",
-                        used.describe(),
-                        info.label,
-                        info.support_kind.describe()
-                    ),
-                )
-                .help("Move to a supported release; `seaworthy eol` lists the known cycles and their dates");
+            for message in ended(used.image, &used.describe(), cx) {
+                cx.report(used.span, message).help(HELP);
+            }
+        }
+    }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for pulled in pulled_images(project) {
+            for message in ended(&pulled.image, &pulled.describe(), cx) {
+                cx.report_compose(pulled.field.file, pulled.field.span, message)
+                    .help(HELP);
             }
         }
     }

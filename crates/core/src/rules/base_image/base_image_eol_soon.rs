@@ -1,5 +1,8 @@
+use crate::compose_check::pulled_images;
 use crate::eol::{self, EolStatus};
 use crate::prelude::*;
+use crate::syntax::compose::Project;
+use crate::syntax::image_ref::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -8,7 +11,8 @@ declare_rule! {
     /// regular security support has already ended and only Debian LTS still covers it.
     /// Like SW104, it checks every image the build pulls, reports the runtime and the
     /// distribution separately (`php:8.2-fpm-bookworm` is PHP 8.2 and Debian 12), and never
-    /// guesses unknown images or tags.
+    /// guesses unknown images or tags. In a compose file it checks the `image:` of services
+    /// that do not `build:`, reading interpolated values as SW104 does.
     ///
     /// Per family:
     ///
@@ -57,33 +61,48 @@ declare_rule! {
     }
 }
 
+const HELP: &str =
+    "Plan the move to a newer release; `seaworthy eol` lists the known cycles and their dates";
+
+/// The messages for the cycles of `image` that end soon, described as `shown`.
+fn ending(image: &ImageRef, shown: &str, cx: &Ctx<'_>) -> Vec<String> {
+    let today = cx.settings().today;
+    let soon = cx.settings().eol_warning_days;
+    eol::lookup(image)
+        .into_iter()
+        .filter_map(|info| match eol::status(&info, today, soon) {
+            EolStatus::EndsSoon { date, days } => Some(format!(
+                "{shown} ships {}, whose {} ends on {date} (in {days} {})",
+                info.label,
+                info.support_kind.describe(),
+                if days == 1 { "day" } else { "days" }
+            )),
+            EolStatus::LtsOnly {
+                regular_end,
+                lts_end,
+            } => Some(format!(
+                "{shown} ships {}, whose regular security support ended on {regular_end}: security support only through Debian LTS until {lts_end}",
+                info.label
+            )),
+            EolStatus::Supported | EolStatus::Ended { .. } => None,
+        })
+        .collect()
+}
+
 impl Rule for BaseImageEolSoon {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
-        let today = cx.settings().today;
-        let soon = cx.settings().eol_warning_days;
         for used in df.image_refs() {
-            for info in eol::lookup(used.image) {
-                let message = match eol::status(&info, today, soon) {
-                    EolStatus::EndsSoon { date, days } => format!(
-                        "{} ships {}, whose {} ends on {date} (in {days} {})",
-                        used.describe(),
-                        info.label,
-                        info.support_kind.describe(),
-                        if days == 1 { "day" } else { "days" }
-                    ),
-                    EolStatus::LtsOnly {
-                        regular_end,
-                        lts_end,
-                    } => format!(
-                        "{} ships {}, whose regular security support ended on {regular_end}: security support only through Debian LTS until {lts_end}",
-                        used.describe(),
-                        info.label
-                    ),
-                    EolStatus::Supported | EolStatus::Ended { .. } => continue,
-                };
-                cx.report(used.span, message).help(
-                    "Plan the move to a newer release; `seaworthy eol` lists the known cycles and their dates",
-                );
+            for message in ending(used.image, &used.describe(), cx) {
+                cx.report(used.span, message).help(HELP);
+            }
+        }
+    }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for pulled in pulled_images(project) {
+            for message in ending(&pulled.image, &pulled.describe(), cx) {
+                cx.report_compose(pulled.field.file, pulled.field.span, message)
+                    .help(HELP);
             }
         }
     }

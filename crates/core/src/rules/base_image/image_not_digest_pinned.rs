@@ -1,5 +1,7 @@
+use crate::compose_check::pulled_images;
 use crate::knowledge::tags::{self, TagPin};
 use crate::prelude::*;
+use crate::syntax::compose::Project;
 
 declare_rule! {
     /// ## What it does
@@ -7,6 +9,12 @@ declare_rule! {
     /// and `RUN --mount=from=<image>`, whatever their tag. `scratch` and stage names are not
     /// images and are never reported; an image that depends on a build argument without a
     /// value is left to SW109.
+    ///
+    /// In a compose file it checks the `image:` of services that do not `build:` (with
+    /// `build:`, `image:` names the image the build produces). Variables are interpolated as
+    /// compose does; a reference with a default whose variable is unset
+    /// (`redis:${TAG:-7.4.1}`) is checked as the default it gives; a reference without a
+    /// default (`redis:${TAG}`) is unknown and not reported.
     ///
     /// ## Why is this bad?
     /// Every tag, even `1.27.3`, is a pointer the publisher (or whoever controls the
@@ -52,6 +60,20 @@ impl Rule for ImageNotDigestPinned {
             cx.report(
                 used.span,
                 format!("{} is not pinned to a digest", used.describe()),
+            )
+            .help("Append the digest you reviewed: `image:tag@sha256:…`");
+        }
+    }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for pulled in pulled_images(project) {
+            if pulled.image.is_scratch() || tags::pin(&pulled.image) == TagPin::Digest {
+                continue;
+            }
+            cx.report_compose(
+                pulled.field.file,
+                pulled.field.span,
+                format!("{} is not pinned to a digest", pulled.describe()),
             )
             .help("Append the digest you reviewed: `image:tag@sha256:…`");
         }

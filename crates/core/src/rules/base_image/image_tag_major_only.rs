@@ -1,8 +1,7 @@
-use crate::compose_check::{describe_text, read};
+use crate::compose_check::pulled_images;
 use crate::knowledge::tags::{self, TagPin};
 use crate::prelude::*;
 use crate::syntax::compose::Project;
-use crate::syntax::image_ref::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -62,25 +61,18 @@ impl Rule for ImageTagMajorOnly {
     }
 
     fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
-        for service in &project.services {
-            if service.build.is_some() {
-                continue;
-            }
-            let Some(image) = &service.image else { continue };
-            let Some(reference) = read(&image.value).and_then(|v| ImageRef::parse(v).ok()) else {
-                continue;
-            };
-            let what = match tags::pin(&reference) {
+        for pulled in pulled_images(project) {
+            let what = match tags::pin(&pulled.image) {
                 TagPin::MajorOnly(major) => format!("the major version `{major}`"),
                 TagPin::ReleaseLine(line) => format!("the release line `{line}`"),
                 _ => continue,
             };
             cx.report_compose(
-                image.file,
-                image.span,
+                pulled.field.file,
+                pulled.field.span,
                 format!(
                     "{} names only {what}, which moves with every release",
-                    describe_text(&image.value)
+                    pulled.describe()
                 ),
             )
             .help("Pin the minor or patch version, or a digest");

@@ -1,8 +1,7 @@
-use crate::compose_check::{describe_text, read};
+use crate::compose_check::pulled_images;
 use crate::knowledge::tags::{self, TagPin};
 use crate::prelude::*;
 use crate::syntax::compose::Project;
-use crate::syntax::image_ref::ImageRef;
 
 declare_rule! {
     /// ## What it does
@@ -77,21 +76,14 @@ impl Rule for ImageTagMutable {
     }
 
     fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
-        for service in &project.services {
-            if service.build.is_some() {
-                continue;
-            }
-            let Some(image) = &service.image else { continue };
-            let Some(reference) = read(&image.value).and_then(|v| ImageRef::parse(v).ok()) else {
-                continue;
-            };
-            let shown = describe_text(&image.value);
-            let message = match tags::pin(&reference) {
+        for pulled in pulled_images(project) {
+            let shown = pulled.describe();
+            let message = match tags::pin(&pulled.image) {
                 TagPin::Missing => format!("{shown} has no tag or digest, so it means `latest`"),
                 TagPin::Channel(tag) => format!("{shown} uses the moving tag `{tag}`"),
                 _ => continue,
             };
-            cx.report_compose(image.file, image.span, message)
+            cx.report_compose(pulled.field.file, pulled.field.span, message)
                 .help("Pin a version tag, or a digest: `image:1.2.3@sha256:…`");
         }
     }

@@ -10,6 +10,9 @@ declare_rule! {
     /// wins). The finding points at `security_opt` when it is present, else at the service
     /// key.
     ///
+    /// The rule catalog's earlier name, `no-new-privileges-missing`, is accepted wherever a
+    /// rule name is (`--select`, configuration, suppression comments).
+    ///
     /// ## Why is this bad?
     /// Without `no-new-privileges`, a process in the container can gain privileges through
     /// setuid and setgid binaries (`su`, `sudo`, `ping` in older images) or file
@@ -48,6 +51,7 @@ declare_rule! {
         cwe: [250],
         equivalents: ["kics:no_new_privileges_not_set", "ksv:KSV001"],
         summary: "Container may gain privileges through setuid binaries",
+        aliases: ["no-new-privileges-missing"],
     }
 }
 

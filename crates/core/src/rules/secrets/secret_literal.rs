@@ -2,7 +2,7 @@ use crate::finding::Finding;
 use crate::knowledge::secrets;
 use crate::prelude::*;
 use crate::source::{SourceFile, to_u32};
-use crate::syntax::compose::Project;
+use crate::syntax::compose::{FileIndex, FileRole, Project};
 
 declare_rule! {
     /// ## What it does
@@ -14,9 +14,10 @@ declare_rule! {
     /// `mysql -p…`). Placeholders (`changeme`, `xxx`, `${VAR}`, `<token>`) and documented
     /// example keys (`AKIAIOSFODNN7EXAMPLE`) are ignored.
     ///
-    /// In a compose file every scalar (keys and values, as written, before interpolation) of
-    /// every file of the project is scanned; `.env` files are not, since they are where
-    /// compose expects secrets to be kept out of version control.
+    /// In a compose file every scalar (keys and values, as written, before interpolation) and
+    /// every comment of every file of the project is scanned: a token pasted into a comment
+    /// ("old key: …") is committed all the same. `.env` files are not scanned, since they are
+    /// where compose expects secrets to be kept out of version control.
     ///
     /// The message names the kind of credential and shows at most its first four characters
     /// and its length; no output format ever prints the whole secret.
@@ -83,13 +84,24 @@ impl Rule for SecretLiteral {
 }
 
 impl SecretLiteral {
-    /// Every scalar of every compose file, as written.
+    /// Every scalar and every comment of every compose file, as written.
     fn scan_compose(project: &Project, cx: &mut Ctx<'_>) {
         let Some(env) = cx.compose() else { return };
         for (file, scalar) in project.scalars() {
             let Some(src) = env.source(file) else { continue };
             let text = src.slice(scalar.span);
             report_secrets_in(src, text, scalar.span.start, cx);
+        }
+        for (i, file) in project.files.iter().enumerate() {
+            if file.role == FileRole::EnvFile {
+                continue;
+            }
+            let Some(src) = env.source(FileIndex(to_u32(i))) else {
+                continue;
+            };
+            for comment in &file.comments {
+                report_secrets_in(src, src.slice(comment.span), comment.span.start, cx);
+            }
         }
     }
 }

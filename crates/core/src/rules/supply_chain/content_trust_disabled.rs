@@ -1,5 +1,7 @@
+use crate::compose_check::{describe_text, read};
 use crate::knowledge::commands;
 use crate::prelude::*;
+use crate::syntax::compose::Project;
 
 declare_rule! {
     /// ## What it does
@@ -7,6 +9,13 @@ declare_rule! {
     /// default, or in a `RUN` (`DOCKER_CONTENT_TRUST=0 docker pull …`, `export
     /// DOCKER_CONTENT_TRUST=false`), in every stage. A value that depends on a build argument
     /// without a default is not guessed.
+    ///
+    /// In a compose file it checks the `environment` of every service, in list
+    /// (`- DOCKER_CONTENT_TRUST=0`) and mapping (`DOCKER_CONTENT_TRUST: "false"`) form.
+    /// Variables are interpolated as compose does: a reference with a default whose variable
+    /// is unset (`${DCT:-0}`) is read as that default, one without a default (`${DCT}`) is
+    /// unknown and not reported, and an entry without a value (`- DOCKER_CONTENT_TRUST`),
+    /// which compose fills from its own environment, is not reported either.
     ///
     /// ## Why is this bad?
     /// With content trust on, the Docker CLI only pulls, runs and builds from images whose
@@ -46,6 +55,9 @@ declare_rule! {
 }
 
 const NAME: &str = "DOCKER_CONTENT_TRUST";
+
+const HELP: &str =
+    "Leave `DOCKER_CONTENT_TRUST` unset or set it to `1`, and use signed images";
 
 fn disables(value: &str) -> bool {
     matches!(
@@ -90,8 +102,30 @@ impl Rule for ContentTrustDisabled {
             }
         }
         for (span, message) in hits {
-            cx.report(span, message)
-                .help("Leave `DOCKER_CONTENT_TRUST` unset or set it to `1`, and use signed images");
+            cx.report(span, message).help(HELP);
+        }
+    }
+
+    fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
+        for service in &project.services {
+            let Some(environment) = &service.environment else {
+                continue;
+            };
+            for kv in &environment.value {
+                let Some(value) = &kv.value else { continue };
+                if kv.key.value != NAME || !read(&value.value).is_some_and(disables) {
+                    continue;
+                }
+                cx.report_item(
+                    &kv.key,
+                    format!(
+                        "`{NAME}` set to {} in service `{}` turns off image signature verification for the Docker CLI in the container",
+                        describe_text(&value.value),
+                        service.name
+                    ),
+                )
+                .help(HELP);
+            }
         }
     }
 }
