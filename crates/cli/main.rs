@@ -184,10 +184,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             if t.format != Format::Human {
                 stdout_used_by_machine_format = true;
             }
-            let stdout = io::stdout();
-            let mut lock = stdout.lock();
-            emitter.emit(&report, &mut lock)?;
-            lock.flush()?;
+            // Standard output is line-buffered: without a buffer of its own, every line of
+            // a report would be one write call.
+            let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+            emitter.emit(&report, &mut out)?;
+            out.flush()?;
         }
     }
     // Diagnostics also go to standard error, unless the terminal output already shows them.
