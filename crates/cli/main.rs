@@ -134,13 +134,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             Err((kind, message)) => diagnostics.push(Diagnostic::new(name, kind, message)),
         }
     }
-    let contexts = contexts::build(
+    let contexts = contexts::plan(
         &files,
         &file_paths,
         args.context.as_deref(),
         &cwd,
         &settings,
-        &mut diagnostics,
     )?;
     // Compose projects and the Dockerfiles their services build are checked with the
     // standalone Dockerfiles, so a Dockerfile reached both ways is reported once.
@@ -151,7 +150,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         &args.env_files,
         &cwd,
     );
-    let outcome = compose_check::check_run(files, &projects, &cwd, &settings, &contexts.refs());
+    let outcome = compose_check::check_run_planned(files, &projects, &cwd, &settings, &contexts);
     diagnostics.extend(outcome.diagnostics);
     diagnostics.sort();
     diagnostics.dedup();

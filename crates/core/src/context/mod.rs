@@ -492,6 +492,50 @@ impl BuildContext {
     }
 }
 
+/// One build context of a run, to be read when its Dockerfiles are checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextRequest {
+    /// The context directory.
+    pub root: PathBuf,
+    /// How the root is printed (see [`BuildContext::load`]).
+    pub shown_root: String,
+    /// The Dockerfile's path and printed path, for its per-Dockerfile ignore file (`None`
+    /// for a Dockerfile read from standard input).
+    pub dockerfile: Option<(PathBuf, String)>,
+}
+
+/// The build contexts of a run's files, read one at a time while the files are checked
+/// and dropped right after, so a run over thousands of projects never holds more than a
+/// few contexts in memory.
+#[derive(Clone, Debug, Default)]
+pub struct ContextPlan {
+    /// Each distinct context once.
+    pub requests: Vec<ContextRequest>,
+    /// For each input file (index = `FileId`), its context in `requests`.
+    pub of_file: Vec<Option<usize>>,
+    pub options: ContextOptions,
+}
+
+impl ContextPlan {
+    /// The context of input file `file`, as an index into `requests`.
+    pub fn context_of(&self, file: usize) -> Option<usize> {
+        self.of_file.get(file).copied().flatten()
+    }
+
+    /// Reads context `index` (see [`BuildContext::load`]).
+    pub fn load(&self, index: usize) -> Option<Result<BuildContext, Diagnostic>> {
+        let r = self.requests.get(index)?;
+        Some(BuildContext::load(
+            &r.root,
+            &r.shown_root,
+            r.dockerfile
+                .as_ref()
+                .map(|(p, s)| (p.as_path(), s.as_str())),
+            &self.options,
+        ))
+    }
+}
+
 /// Finds and reads the ignore file that applies.
 fn find_ignore_file(
     root: &Path,
