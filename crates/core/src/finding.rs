@@ -303,6 +303,7 @@ pub fn normalise_whitespace(text: &str) -> String {
 /// `hex(sha256(code \0 path \0 key \0 nth))`, first 16 bytes: independent of line numbers and
 /// of the Rust toolchain.
 pub fn fingerprint(code: &str, path: &str, key: &str, nth: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hasher = Sha256::new();
     hasher.update(code.as_bytes());
     hasher.update([0]);
@@ -314,8 +315,8 @@ pub fn fingerprint(code: &str, path: &str, key: &str, nth: usize) -> String {
     let digest = hasher.finalize();
     let mut out = String::with_capacity(32);
     for byte in &digest[..16] {
-        use fmt::Write;
-        let _ = write!(out, "{byte:02x}");
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     out
 }
