@@ -62,6 +62,8 @@ pub fn plan(
     let mut keys: HashMap<(PathBuf, Option<PathBuf>), usize> = HashMap::new();
     let mut requests: Vec<ContextRequest> = Vec::new();
     let mut of_file = Vec::with_capacity(files.len());
+    // Projects of a monorepo share their parent directories: resolve each once.
+    let mut resolver = input::Resolver::new();
     for (file, path) in files.iter().zip(paths) {
         if file.kind != FileKind::Dockerfile {
             of_file.push(None);
@@ -81,10 +83,12 @@ pub fn plan(
             let candidate = p.with_file_name(name);
             candidate.exists().then_some(candidate)
         });
-        let real_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        let resolved = resolver.resolve(&root).ok();
+        let real_root = resolved.clone().unwrap_or_else(|| root.clone());
         let request = *keys.entry((real_root, own_ignore)).or_insert_with(|| {
             requests.push(ContextRequest {
                 shown_root: shown_root(&root, cwd),
+                real_root: resolved,
                 root: root.clone(),
                 dockerfile: path.as_ref().map(|p| (p.clone(), file.path.clone())),
             });
