@@ -111,7 +111,10 @@ pub struct Entry {
 impl Entry {
     /// The last component of the path.
     pub fn name(&self) -> &str {
-        self.path.rsplit('/').next().unwrap_or(&self.path)
+        match self.path.bytes().rposition(|b| b == b'/') {
+            Some(i) => &self.path[i + 1..],
+            None => &self.path,
+        }
     }
 }
 
