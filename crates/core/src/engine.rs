@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use crate::context::BuildContext;
 use crate::dockerfile::{BuildOptions, Dockerfile};
 use crate::finding::{Finding, Suppression, assign_fingerprints};
+use crate::knowledge::packages::SharedRuns;
 use crate::rule::Ctx;
 use crate::rules;
 use crate::settings::Settings;
@@ -37,13 +38,16 @@ pub fn check_dockerfile_in(
 ) -> Vec<Finding> {
     let ast = dockerfile::parse(&file.text);
     let df = Dockerfile::analyse(file, &ast, build);
+    let runs = SharedRuns::new(df.data.iter().map(|d| d.script.as_ref()).collect());
     let mut findings = Vec::new();
     for (i, rule) in rules::ALL.iter().enumerate() {
         if !settings.is_enabled(i) {
             continue;
         }
         let before = findings.len();
-        let mut cx = Ctx::new(file, settings, rule.meta(), &mut findings).with_context(context);
+        let mut cx = Ctx::new(file, settings, rule.meta(), &mut findings)
+            .with_context(context)
+            .with_runs(&runs);
         rule.check_dockerfile(&df, &mut cx);
         override_severity(settings, i, &mut findings[before..]);
     }
