@@ -8,12 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, anyhow, bail};
-use rayon::prelude::*;
 use seaworthy_core::context::{
-    BuildContext, ContextOptions, CopyPlan, EntryKind, NotWalked, SourceKind, SourcePlan,
-    clean_source_path,
+    BuildContext, ContextOptions, ContextPlan, ContextRequest, CopyPlan, EntryKind, NotWalked,
+    SourceKind, SourcePlan, clean_source_path,
 };
-use seaworthy_core::diagnostic::Diagnostic;
 use seaworthy_core::dockerfile::{BuildOptions, Dockerfile, Instr};
 use seaworthy_core::input;
 use seaworthy_core::settings::{DEFAULT_MAX_FILE_SIZE, Settings};
@@ -23,24 +21,6 @@ use serde_json::json;
 
 use crate::args::{ContextArgs, TextOrJson};
 use crate::discover::shown_path;
-
-/// The contexts of a run's files.
-#[derive(Debug, Default)]
-pub struct Contexts {
-    loaded: Vec<BuildContext>,
-    /// For each checked file, its context in `loaded`.
-    of_file: Vec<Option<usize>>,
-}
-
-impl Contexts {
-    /// `contexts[i]` is the context of file `i`, as the engine takes them.
-    pub fn refs(&self) -> Vec<Option<&BuildContext>> {
-        self.of_file
-            .iter()
-            .map(|c| c.map(|i| &self.loaded[i]))
-            .collect()
-    }
-}
 
 /// How a context root is printed: relative to the current directory, empty for it.
 fn shown_root(root: &Path, cwd: &Path) -> String {
@@ -55,18 +35,17 @@ fn parent_dir(path: &Path, cwd: &Path) -> PathBuf {
         .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
 }
 
-/// Loads the build context of every Dockerfile: `--context` for a single one, else the
+/// Plans the build context of every Dockerfile: `--context` for a single one, else the
 /// Dockerfile's own directory (`paths[i]` is `None` for standard input, which has a
 /// context only with `--context`). Contexts that would come out the same (one directory,
-/// one ignore file) are loaded once. Problems become diagnostics.
-pub fn build(
+/// one ignore file) are read once. The contexts are read while the files are checked.
+pub fn plan(
     files: &[SourceFile],
     paths: &[Option<PathBuf>],
     context: Option<&Path>,
     cwd: &Path,
     settings: &Settings,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Contexts> {
+) -> Result<ContextPlan> {
     if let Some(dir) = context {
         let dockerfiles = files
             .iter()
@@ -79,11 +58,12 @@ pub fn build(
             bail!("--context {}: not a directory", dir.display());
         }
     }
-    let options = ContextOptions::from_settings(settings);
     // (root, per-Dockerfile ignore file) → the first file asking for it.
     let mut keys: HashMap<(PathBuf, Option<PathBuf>), usize> = HashMap::new();
-    let mut jobs: Vec<(PathBuf, Option<(PathBuf, String)>)> = Vec::new();
+    let mut requests: Vec<ContextRequest> = Vec::new();
     let mut of_file = Vec::with_capacity(files.len());
+    // Projects of a monorepo share their parent directories: resolve each once.
+    let mut resolver = input::Resolver::new();
     for (file, path) in files.iter().zip(paths) {
         if file.kind != FileKind::Dockerfile {
             of_file.push(None);
@@ -103,47 +83,24 @@ pub fn build(
             let candidate = p.with_file_name(name);
             candidate.exists().then_some(candidate)
         });
-        let real_root = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
-        let job = *keys.entry((real_root, own_ignore)).or_insert_with(|| {
-            jobs.push((
-                root.clone(),
-                path.as_ref().map(|p| (p.clone(), file.path.clone())),
-            ));
-            jobs.len() - 1
+        let resolved = resolver.resolve(&root).ok();
+        let real_root = resolved.clone().unwrap_or_else(|| root.clone());
+        let request = *keys.entry((real_root, own_ignore)).or_insert_with(|| {
+            requests.push(ContextRequest {
+                shown_root: shown_root(&root, cwd),
+                real_root: resolved,
+                root: root.clone(),
+                dockerfile: path.as_ref().map(|p| (p.clone(), file.path.clone())),
+            });
+            requests.len() - 1
         });
-        of_file.push(Some(job));
+        of_file.push(Some(request));
     }
-    let results: Vec<Result<BuildContext, Diagnostic>> = jobs
-        .par_iter()
-        .map(|(root, dockerfile)| {
-            BuildContext::load(
-                root,
-                &shown_root(root, cwd),
-                dockerfile.as_ref().map(|(p, s)| (p.as_path(), s.as_str())),
-                &options,
-            )
-        })
-        .collect();
-    let mut loaded = Vec::new();
-    let mut slot = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(ctx) => {
-                diagnostics.extend(ctx.diagnostics().iter().cloned());
-                slot.push(Some(loaded.len()));
-                loaded.push(ctx);
-            }
-            Err(d) => {
-                diagnostics.push(d);
-                slot.push(None);
-            }
-        }
-    }
-    let of_file = of_file
-        .into_iter()
-        .map(|job| job.and_then(|j| slot[j]))
-        .collect();
-    Ok(Contexts { loaded, of_file })
+    Ok(ContextPlan {
+        requests,
+        of_file,
+        options: ContextOptions::from_settings(settings),
+    })
 }
 
 /// `seaworthy context`.

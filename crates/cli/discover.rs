@@ -6,8 +6,9 @@
 //! and override names) are found too, as [`FileKind::Compose`] candidates.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 use seaworthy_core::diagnostic::{Diagnostic, DiagnosticKind};
 use seaworthy_core::input;
 use seaworthy_core::source::FileKind;
@@ -103,6 +104,7 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
             });
             continue;
         }
+        // The walk runs on several threads; the order is restored by the sort below.
         let walker = WalkBuilder::new(arg)
             .hidden(false)
             .git_ignore(true)
@@ -113,62 +115,88 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
             .parents(true)
             .follow_links(false)
             .filter_entry(|e| e.file_name() != ".git")
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    let path =
-                        err_path(&err).map_or_else(|| shown_arg.clone(), |p| shown_path(&p, cwd));
-                    let kind = if err.is_io() {
-                        DiagnosticKind::Unreadable
-                    } else {
-                        DiagnosticKind::SymlinkLoop
-                    };
-                    diags.push(Diagnostic::new(path, kind, format!("cannot walk: {err}")));
-                    continue;
+            .build_parallel();
+        let shared = Mutex::new((&mut found, &mut diags));
+        walker.run(|| {
+            let shared = &shared;
+            let shown_arg = &shown_arg;
+            Box::new(move |entry| {
+                let (candidate, diagnostic) = examine(entry, arg, shown_arg, cwd);
+                if candidate.is_some() || diagnostic.is_some() {
+                    let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                    guard.0.extend(candidate);
+                    guard.1.extend(diagnostic);
                 }
-            };
-            let name = entry.file_name().to_string_lossy();
-            let compose = classify_file_name(&name).is_some();
-            if !compose && !is_dockerfile_name(&name) {
-                continue;
-            }
-            let Some(file_type) = entry.file_type() else {
-                continue;
-            };
-            let shown = shown_path(entry.path(), cwd);
-            if compose {
-                // Compose files are grouped into projects by the caller.
-                if file_type.is_file() {
-                    found.push(Candidate {
-                        shown,
-                        path: entry.path().to_path_buf(),
-                        kind: FileKind::Compose,
-                        root: arg.clone(),
-                    });
-                }
-                continue;
-            }
-            if file_type.is_dir() {
-                diags.push(Diagnostic::new(
-                    shown,
-                    DiagnosticKind::NotAFile,
-                    "is a directory named like a Dockerfile: skipped",
-                ));
-                continue;
-            }
-            found.push(Candidate {
-                shown,
-                path: entry.path().to_path_buf(),
-                kind: FileKind::Dockerfile,
-                root: arg.clone(),
-            });
-        }
+                WalkState::Continue
+            })
+        });
     }
     found.sort();
     found.dedup_by(|a, b| a.shown == b.shown);
     (found, diags)
+}
+
+/// What one entry of a directory walk below `arg` gives: a file to check, a problem, or
+/// nothing.
+fn examine(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    arg: &Path,
+    shown_arg: &str,
+    cwd: &Path,
+) -> (Option<Candidate>, Option<Diagnostic>) {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let path = err_path(&err).map_or_else(|| shown_arg.to_owned(), |p| shown_path(&p, cwd));
+            let kind = if err.is_io() {
+                DiagnosticKind::Unreadable
+            } else {
+                DiagnosticKind::SymlinkLoop
+            };
+            return (
+                None,
+                Some(Diagnostic::new(path, kind, format!("cannot walk: {err}"))),
+            );
+        }
+    };
+    let name = entry.file_name().to_string_lossy();
+    let compose = classify_file_name(&name).is_some();
+    if !compose && !is_dockerfile_name(&name) {
+        return (None, None);
+    }
+    let Some(file_type) = entry.file_type() else {
+        return (None, None);
+    };
+    let shown = shown_path(entry.path(), cwd);
+    if compose {
+        // Compose files are grouped into projects by the caller.
+        let candidate = file_type.is_file().then(|| Candidate {
+            shown,
+            path: entry.path().to_path_buf(),
+            kind: FileKind::Compose,
+            root: arg.to_path_buf(),
+        });
+        return (candidate, None);
+    }
+    if file_type.is_dir() {
+        return (
+            None,
+            Some(Diagnostic::new(
+                shown,
+                DiagnosticKind::NotAFile,
+                "is a directory named like a Dockerfile: skipped",
+            )),
+        );
+    }
+    (
+        Some(Candidate {
+            shown,
+            path: entry.path().to_path_buf(),
+            kind: FileKind::Dockerfile,
+            root: arg.to_path_buf(),
+        }),
+        None,
+    )
 }
 
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -134,13 +134,12 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             Err((kind, message)) => diagnostics.push(Diagnostic::new(name, kind, message)),
         }
     }
-    let contexts = contexts::build(
+    let contexts = contexts::plan(
         &files,
         &file_paths,
         args.context.as_deref(),
         &cwd,
         &settings,
-        &mut diagnostics,
     )?;
     // Compose projects and the Dockerfiles their services build are checked with the
     // standalone Dockerfiles, so a Dockerfile reached both ways is reported once.
@@ -151,7 +150,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         &args.env_files,
         &cwd,
     );
-    let outcome = compose_check::check_run(files, &projects, &cwd, &settings, &contexts.refs());
+    let outcome = compose_check::check_run_planned(files, &projects, &cwd, &settings, &contexts);
     diagnostics.extend(outcome.diagnostics);
     diagnostics.sort();
     diagnostics.dedup();
@@ -184,10 +183,11 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             if t.format != Format::Human {
                 stdout_used_by_machine_format = true;
             }
-            let stdout = io::stdout();
-            let mut lock = stdout.lock();
-            emitter.emit(&report, &mut lock)?;
-            lock.flush()?;
+            // Standard output is line-buffered: without a buffer of its own, every line of
+            // a report would be one write call.
+            let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+            emitter.emit(&report, &mut out)?;
+            out.flush()?;
         }
     }
     // Diagnostics also go to standard error, unless the terminal output already shows them.

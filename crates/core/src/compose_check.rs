@@ -58,7 +58,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::context::{BuildContext, ContextOptions};
+use crate::context::{BuildContext, ContextOptions, ContextPlan};
 use crate::diagnostic::{Diagnostic as RunDiagnostic, DiagnosticKind as RunDiagnosticKind};
 use crate::dockerfile::{BuildOptions, Dockerfile};
 use crate::engine;
@@ -566,6 +566,7 @@ struct Loaded {
 
 /// Checks standalone Dockerfiles (`files`, checked with the settings' build options) and
 /// compose projects together. `base` is the directory paths are shown relative to.
+/// `contexts[i]` is the build context of `files[i]`, already read.
 pub fn check_run(
     files: Vec<SourceFile>,
     projects: &[ComposeRequest],
@@ -573,56 +574,173 @@ pub fn check_run(
     settings: &Settings,
     contexts: &[Option<&BuildContext>],
 ) -> RunOutcome {
+    run(files, projects, base, settings, &Contexts::Given(contexts))
+}
+
+/// [`check_run`] with build contexts read while the Dockerfiles are checked: each context
+/// of `plan` is read once, used for the files that share it and dropped. Problems reading a
+/// context are diagnostics of the outcome.
+pub fn check_run_planned(
+    files: Vec<SourceFile>,
+    projects: &[ComposeRequest],
+    base: &Path,
+    settings: &Settings,
+    plan: &ContextPlan,
+) -> RunOutcome {
+    run(files, projects, base, settings, &Contexts::Planned(plan))
+}
+
+/// Where the standalone Dockerfiles' build contexts come from.
+enum Contexts<'c> {
+    Given(&'c [Option<&'c BuildContext>]),
+    Planned(&'c ContextPlan),
+}
+
+/// The findings of some files, by file.
+type FileFindings = Vec<(FileId, Vec<Finding>)>;
+
+/// Compose projects loaded, checked and dropped together.
+const COMPOSE_CHUNK: usize = 64;
+
+/// Dockerfiles checked together: those sharing a planned context (read once for all of
+/// them), or a single file.
+struct Unit {
+    context: Option<usize>,
+    files: Vec<FileId>,
+}
+
+fn run(
+    files: Vec<SourceFile>,
+    projects: &[ComposeRequest],
+    base: &Path,
+    settings: &Settings,
+    contexts: &Contexts<'_>,
+) -> RunOutcome {
     let mut set = SourceSet::new(files);
-    let standalone: Vec<FileId> = set
-        .files
-        .iter()
-        .filter(|f| f.kind == FileKind::Dockerfile)
-        .map(|f| f.id)
-        .collect();
+    let mut standalone = vec![false; set.files.len()];
+    for f in &set.files {
+        if f.kind == FileKind::Dockerfile {
+            standalone[f.id.0 as usize] = true;
+        }
+    }
+    let is_standalone = |id: FileId| standalone.get(id.0 as usize).copied().unwrap_or(false);
     let mut diagnostics = Vec::new();
     // Dockerfile → configuration → the services building it that way.
     let mut jobs: BTreeMap<FileId, Vec<DockerfileJob>> = BTreeMap::new();
-    let mut loaded = Vec::new();
-    for request in projects {
-        let loader = ScanLoader::new(&request.root, base, settings.max_file_size);
-        if let Some(l) = load(
-            request,
-            &loader,
-            settings,
-            &mut set,
-            &mut jobs,
-            &mut diagnostics,
-        ) {
-            loaded.push(l);
+    // Compose projects, a few at a time: loaded in order (which numbers the files), checked
+    // in parallel, and dropped, so the models of a whole run are never held together.
+    let mut compose_findings: Vec<Finding> = Vec::new();
+    for chunk in projects.chunks(COMPOSE_CHUNK) {
+        let mut loaded = Vec::with_capacity(chunk.len());
+        for request in chunk {
+            let loader = ScanLoader::new(&request.root, base, settings.max_file_size);
+            if let Some(l) = load(
+                request,
+                &loader,
+                settings,
+                &mut set,
+                &mut jobs,
+                &mut diagnostics,
+            ) {
+                loaded.push(l);
+            }
         }
+        let found: Vec<Vec<Finding>> = loaded
+            .par_iter()
+            .map(|l| check_loaded(l, &set, settings, Some(base)))
+            .collect();
+        compose_findings.extend(found.into_iter().flatten());
     }
     let set = set;
 
-    // Dockerfiles, in parallel.
-    let mut dockerfile_ids: BTreeSet<FileId> = standalone.iter().copied().collect();
+    // Dockerfiles, in parallel, grouped by planned context.
+    let mut dockerfile_ids: BTreeSet<FileId> = set
+        .files
+        .iter()
+        .filter(|f| is_standalone(f.id))
+        .map(|f| f.id)
+        .collect();
     dockerfile_ids.extend(jobs.keys().copied());
-    let ids: Vec<FileId> = dockerfile_ids.into_iter().collect();
-    let mut findings: Vec<Finding> = ids
+    let mut units: Vec<Unit> = Vec::new();
+    let mut unit_of_context: HashMap<usize, usize> = HashMap::new();
+    for id in dockerfile_ids {
+        let planned = match contexts {
+            Contexts::Planned(plan) => plan.context_of(id.0 as usize),
+            Contexts::Given(_) => None,
+        };
+        match planned {
+            Some(c) => {
+                let u = *unit_of_context.entry(c).or_insert_with(|| {
+                    units.push(Unit {
+                        context: Some(c),
+                        files: Vec::new(),
+                    });
+                    units.len() - 1
+                });
+                units[u].files.push(id);
+            }
+            None => units.push(Unit {
+                context: None,
+                files: vec![id],
+            }),
+        }
+    }
+    let results: Vec<(FileFindings, Vec<RunDiagnostic>)> = units
         .par_iter()
-        .flat_map_iter(|id| {
-            let configs = jobs.get(id).map_or(&[][..], Vec::as_slice);
-            check_linked_dockerfile(
-                set.get(*id),
-                standalone.contains(id),
-                contexts.get(id.0 as usize).copied().flatten(),
-                configs,
-                &set,
-                base,
-                settings,
-            )
+        .map(|unit| {
+            let mut diags = Vec::new();
+            let planned = match (contexts, unit.context) {
+                (Contexts::Planned(plan), Some(c)) => match plan.load(c) {
+                    Some(Ok(ctx)) => {
+                        diags.extend(ctx.diagnostics().iter().cloned());
+                        Some(ctx)
+                    }
+                    Some(Err(d)) => {
+                        diags.push(d);
+                        None
+                    }
+                    None => None,
+                },
+                _ => None,
+            };
+            let checked = unit
+                .files
+                .iter()
+                .map(|&id| {
+                    let context = match contexts {
+                        Contexts::Given(given) => given.get(id.0 as usize).copied().flatten(),
+                        Contexts::Planned(_) => planned.as_ref(),
+                    };
+                    let configs = jobs.get(&id).map_or(&[][..], Vec::as_slice);
+                    let found = check_linked_dockerfile(
+                        set.get(id),
+                        is_standalone(id),
+                        context,
+                        configs,
+                        &set,
+                        base,
+                        settings,
+                    );
+                    (id, found)
+                })
+                .collect();
+            (checked, diags)
         })
         .collect();
-
-    // Compose projects.
-    for l in &loaded {
-        findings.extend(check_loaded(l, &set, settings, Some(base)));
+    // The files' findings in file order, as if checked one after the other.
+    let mut per_file: Vec<(FileId, Vec<Finding>)> = Vec::with_capacity(set.files.len());
+    for (checked, diags) in results {
+        per_file.extend(checked);
+        diagnostics.extend(diags);
     }
+    per_file.sort_by_key(|(id, _)| *id);
+    let total = per_file.iter().map(|(_, f)| f.len()).sum::<usize>() + compose_findings.len();
+    let mut findings: Vec<Finding> = Vec::with_capacity(total);
+    for (_, found) in per_file {
+        findings.extend(found);
+    }
+    findings.append(&mut compose_findings);
+    drop(compose_findings);
     engine::sort_findings(&mut findings);
     findings.dedup_by(|a, b| same_finding(a, b));
     assign_fingerprints(&mut findings, &set.files);

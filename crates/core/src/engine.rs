@@ -6,10 +6,11 @@ use rayon::prelude::*;
 use crate::context::BuildContext;
 use crate::dockerfile::{BuildOptions, Dockerfile};
 use crate::finding::{Finding, Suppression, assign_fingerprints};
+use crate::knowledge::packages::SharedRuns;
 use crate::rule::Ctx;
 use crate::rules;
 use crate::settings::Settings;
-use crate::source::{FileKind, SourceFile, Span};
+use crate::source::{FileKind, SourceFile, Span, to_u32};
 use crate::suppress::{self, CommentRef, SuppressionReport};
 use crate::syntax::dockerfile::{self, Ast};
 
@@ -37,13 +38,16 @@ pub fn check_dockerfile_in(
 ) -> Vec<Finding> {
     let ast = dockerfile::parse(&file.text);
     let df = Dockerfile::analyse(file, &ast, build);
+    let runs = SharedRuns::new(df.data.iter().map(|d| d.script.as_ref()).collect());
     let mut findings = Vec::new();
     for (i, rule) in rules::ALL.iter().enumerate() {
         if !settings.is_enabled(i) {
             continue;
         }
         let before = findings.len();
-        let mut cx = Ctx::new(file, settings, rule.meta(), &mut findings).with_context(context);
+        let mut cx = Ctx::new(file, settings, rule.meta(), &mut findings)
+            .with_context(context)
+            .with_runs(&runs);
         rule.check_dockerfile(&df, &mut cx);
         override_severity(settings, i, &mut findings[before..]);
     }
@@ -178,9 +182,35 @@ pub fn check_with_contexts(
     Outcome { findings }
 }
 
-/// Deterministic order: path, start, end, code, message.
+/// Deterministic order: path, start, end, code, message (a stable sort).
+///
+/// Findings are large, so the order is computed on indices and then applied in place:
+/// no second buffer of findings is needed, however many there are.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let Ok(n) = u32::try_from(findings.len()) else {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        return;
+    };
+    let mut order: Vec<u32> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        findings[a as usize]
+            .sort_key()
+            .cmp(&findings[b as usize].sort_key())
+    });
+    // Position i receives the finding at order[i]: follow each cycle of the permutation,
+    // marking positions done by pointing them at themselves.
+    for start in 0..findings.len() {
+        let mut i = start;
+        loop {
+            let j = order[i] as usize;
+            order[i] = to_u32(i);
+            if j == start || j == i {
+                break;
+            }
+            findings.swap(i, j);
+            i = j;
+        }
+    }
 }
 
 /// The span of the first non-blank character of the line holding `offset` up to the end of
@@ -192,4 +222,45 @@ pub fn line_span(file: &SourceFile, offset: u32) -> Span {
     let text = index.line_text(&file.text, line);
     let lead = text.len() - text.trim_start().len();
     Span::with_len(start as usize + lead, text.trim().len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Sorting through indices gives the order of a stable sort of the findings
+        /// themselves, ties (equal keys, different severities) included.
+        #[test]
+        fn sort_equals_stable_sort(items in prop::collection::vec((0..3usize, 0..4u32, 0..3usize, 0..5u8), 0..60)) {
+            let files: Vec<SourceFile> = ["a", "b", "c"]
+                .iter()
+                .enumerate()
+                .map(|(i, p)| SourceFile::new(FileId(i as u32), *p, FileKind::Dockerfile, "FROM x\nRUN y\n"))
+                .collect();
+            let findings: Vec<Finding> = items
+                .iter()
+                .enumerate()
+                .map(|(n, &(file, start, rule, sev))| {
+                    let mut f = Finding::new(
+                        rules::ALL[rule].meta(),
+                        &files[file],
+                        Span::new(start, start + 1),
+                        "m",
+                    );
+                    f.severity = crate::finding::Severity::ALL[usize::from(sev)];
+                    f.fingerprint = n.to_string();
+                    f
+                })
+                .collect();
+            let mut expected = findings.clone();
+            expected.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let mut got = findings;
+            sort_findings(&mut got);
+            let ids = |v: &[Finding]| v.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(ids(&got), ids(&expected));
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! Findings: what a rule reports, where, and how it can be fixed or suppressed.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,8 +67,8 @@ impl FromStr for Severity {
 /// A resolved position in a file, ready to print.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
-    /// Path relative to the scan root, `/`-separated.
-    pub path: String,
+    /// Path relative to the scan root, `/`-separated (shared by every location in the file).
+    pub path: Arc<str>,
     pub span: Span,
     /// `None` when the location is a whole file (no region).
     pub region: Option<(LineCol, LineCol)>,
@@ -75,14 +77,14 @@ pub struct Location {
 impl Location {
     pub fn new(file: &SourceFile, span: Span) -> Self {
         Self {
-            path: file.path.clone(),
+            path: file.shared_path(),
             span,
             region: Some(file.range(span)),
         }
     }
 
     /// A location that names a file but no position in it.
-    pub fn whole_file(path: impl Into<String>) -> Self {
+    pub fn whole_file(path: impl Into<Arc<str>>) -> Self {
         Self {
             path: path.into(),
             span: Span::default(),
@@ -169,9 +171,10 @@ pub struct Finding {
     pub location: Location,
     /// What is wrong here, quoting the offending token in backticks.
     pub message: String,
-    /// One imperative line saying what to do.
-    pub help: Option<String>,
-    pub fix: Option<Fix>,
+    /// One imperative line saying what to do (most are fixed texts, which are not copied).
+    pub help: Option<Cow<'static, str>>,
+    /// Boxed: few findings have one.
+    pub fix: Option<Box<Fix>>,
     pub related: Vec<Related>,
     /// Fingerprint anchor; by default the source text at the span, whitespace collapsed.
     pub key: Option<String>,
@@ -233,13 +236,13 @@ impl Finding {
         self.location.span
     }
 
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+    pub fn help(&mut self, help: impl Into<Cow<'static, str>>) -> &mut Self {
         self.help = Some(help.into());
         self
     }
 
     pub fn fix(&mut self, fix: Fix) -> &mut Self {
-        self.fix = Some(fix);
+        self.fix = Some(Box::new(fix));
         self
     }
 
@@ -300,6 +303,7 @@ pub fn normalise_whitespace(text: &str) -> String {
 /// `hex(sha256(code \0 path \0 key \0 nth))`, first 16 bytes: independent of line numbers and
 /// of the Rust toolchain.
 pub fn fingerprint(code: &str, path: &str, key: &str, nth: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut hasher = Sha256::new();
     hasher.update(code.as_bytes());
     hasher.update([0]);
@@ -311,18 +315,24 @@ pub fn fingerprint(code: &str, path: &str, key: &str, nth: usize) -> String {
     let digest = hasher.finalize();
     let mut out = String::with_capacity(32);
     for byte in &digest[..16] {
-        use fmt::Write;
-        let _ = write!(out, "{byte:02x}");
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     out
 }
 
-/// Assigns fingerprints to findings (which must be sorted already), counting occurrences of
-/// the same `(code, path, key)`.
+/// Assigns fingerprints to findings (which must be sorted already, so that the findings of
+/// one path are together), counting occurrences of the same `(code, path, key)`.
 pub fn assign_fingerprints(findings: &mut [Finding], sources: &[SourceFile]) {
-    let mut seen: std::collections::HashMap<(String, String, String), usize> =
-        std::collections::HashMap::new();
+    use std::collections::hash_map::{Entry, HashMap};
+    // Occurrences so far of each (code, key) in the current path.
+    let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut path: Option<Arc<str>> = None;
     for finding in findings.iter_mut() {
+        if path.as_deref() != Some(&*finding.location.path) {
+            seen.clear();
+            path = Some(Arc::clone(&finding.location.path));
+        }
         let key = match &finding.key {
             Some(key) => key.clone(),
             None => sources
@@ -330,16 +340,20 @@ pub fn assign_fingerprints(findings: &mut [Finding], sources: &[SourceFile]) {
                 .map(|f| normalise_whitespace(f.slice(finding.location.span)))
                 .unwrap_or_default(),
         };
-        let counter = seen
-            .entry((
-                finding.rule.code.to_owned(),
-                finding.location.path.clone(),
-                key.clone(),
-            ))
-            .or_insert(0);
-        finding.fingerprint =
-            fingerprint(finding.rule.code, &finding.location.path, &key, *counter);
-        *counter += 1;
+        let code = finding.rule.code;
+        let path = &finding.location.path;
+        finding.fingerprint = match seen.entry((code, key)) {
+            Entry::Occupied(mut e) => {
+                let nth = *e.get();
+                *e.get_mut() += 1;
+                fingerprint(code, path, &e.key().1, nth)
+            }
+            Entry::Vacant(e) => {
+                let fp = fingerprint(code, path, &e.key().1, 0);
+                e.insert(1);
+                fp
+            }
+        };
     }
 }
 

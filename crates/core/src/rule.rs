@@ -276,6 +276,8 @@ pub struct Ctx<'a> {
     /// The project's source files and linked builds, when checking a compose project.
     compose: Option<&'a crate::compose_check::ComposeEnv<'a>>,
     context: Option<&'a BuildContext>,
+    /// The package analysis of the Dockerfile's `RUN`s, shared by the rules.
+    runs: Option<&'a dyn crate::knowledge::packages::PackagesOfRuns>,
 }
 
 impl<'a> Ctx<'a> {
@@ -292,6 +294,31 @@ impl<'a> Ctx<'a> {
             findings,
             compose: None,
             context: None,
+            runs: None,
+        }
+    }
+
+    /// The same context with the shared package analysis of the Dockerfile's `RUN`s.
+    #[must_use]
+    pub fn with_runs(mut self, runs: &'a dyn crate::knowledge::packages::PackagesOfRuns) -> Self {
+        self.runs = Some(runs);
+        self
+    }
+
+    /// The package-manager activity of `script`, the script of instruction `index`: the
+    /// shared analysis when the engine provides one, else worked out here.
+    pub fn run_packages<'s>(
+        &self,
+        index: usize,
+        script: &'s crate::syntax::shell::Script,
+    ) -> std::borrow::Cow<'s, crate::knowledge::packages::RunPackages<'s>>
+    where
+        'a: 's,
+    {
+        let shared: Option<&'a dyn crate::knowledge::packages::PackagesOfRuns> = self.runs;
+        match shared.and_then(|r| r.run(index)) {
+            Some(run) if std::ptr::eq(run.script, script) => std::borrow::Cow::Borrowed(run),
+            _ => std::borrow::Cow::Owned(crate::knowledge::packages::RunPackages::new(script)),
         }
     }
 

@@ -5,6 +5,7 @@
 //! 1-based and counted in Unicode code points (SARIF `columnKind: unicodeCodePoints`).
 
 use std::fmt;
+use std::sync::Arc;
 
 /// Index of a file in the run's list of sources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -195,6 +196,8 @@ pub struct SourceFile {
     pub kind: FileKind,
     pub text: String,
     index: LineIndex,
+    /// `path` again, shared by the locations that point into the file.
+    shared_path: Arc<str>,
 }
 
 impl SourceFile {
@@ -206,13 +209,21 @@ impl SourceFile {
     ) -> Self {
         let text = text.into();
         let index = LineIndex::new(&text);
+        let path = path.into();
         Self {
             id,
-            path: path.into(),
+            shared_path: Arc::from(path.as_str()),
+            path,
             kind,
             text,
             index,
         }
+    }
+
+    /// The path, shared: cloning it costs no allocation. Equal to `path` (which must not
+    /// be changed after the file is created).
+    pub fn shared_path(&self) -> Arc<str> {
+        Arc::clone(&self.shared_path)
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {

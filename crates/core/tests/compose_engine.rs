@@ -90,7 +90,7 @@ fn of<'a>(outcome: &'a RunOutcome, code: &str) -> Vec<&'a Finding> {
 }
 
 fn at(f: &Finding) -> (String, u32) {
-    (f.location.path.clone(), f.location.start().line)
+    (f.location.path.to_string(), f.location.start().line)
 }
 
 fn fixture(rel: &str) -> PathBuf {
@@ -187,7 +187,7 @@ fn build_service_without_user_fires_sw608_and_user_1000_does_not() {
     let f = of(&outcome, "SW608");
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(at(f[0]), ("compose.yaml".to_owned(), 2));
-    assert_eq!(f[0].related[0].location.path, "app/Dockerfile");
+    assert_eq!(&*f[0].related[0].location.path, "app/Dockerfile");
     assert_eq!(f[0].related[0].location.start().line, 1);
 }
 
@@ -223,10 +223,7 @@ fn a_dockerfile_is_checked_once_per_configuration() {
         assert_eq!(sw201[0].related.len(), 1);
         let related = &sw201[0].related[0];
         assert_eq!(
-            (
-                related.location.path.as_str(),
-                related.location.start().line
-            ),
+            (&*related.location.path, related.location.start().line),
             ("compose.yaml", 7)
         );
         assert!(related.label.contains("`c`") && related.label.contains("target `base`"));
@@ -279,7 +276,7 @@ fn build_args_replace_defaults_and_unknown_args_are_not_guessed() {
     let outcome = tree.check(&["compose.yaml"], &["Dockerfile"], &settings);
     let f = of(&outcome, "SW101");
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].related[0].location.path, "compose.yaml");
+    assert_eq!(&*f[0].related[0].location.path, "compose.yaml");
     assert!(f[0].related[0].label.contains("`default`"));
 }
 
@@ -680,7 +677,7 @@ mod robustness {
             let settings = super::settings_for(&["all"]);
             let outcome = engine::check(std::slice::from_ref(&file), &settings);
             for f in &outcome.findings {
-                prop_assert_eq!(&f.location.path, "compose.yaml");
+                prop_assert_eq!(&*f.location.path, "compose.yaml");
                 prop_assert!(f.location.span.end as usize <= file.text.len());
                 prop_assert!(file.text.is_char_boundary(f.location.span.start as usize));
                 prop_assert!(file.text.is_char_boundary(f.location.span.end as usize));

@@ -72,7 +72,7 @@ fn kics_compose(query: &str, codes: &[&str], disagreements: &[Disagreement]) -> 
         let found: BTreeSet<u32> = outcome
             .findings
             .iter()
-            .filter(|f| f.location.path == *name && codes.contains(&f.rule.code))
+            .filter(|f| *f.location.path == **name && codes.contains(&f.rule.code))
             .map(|f| f.location.start().line)
             .collect();
         if name.starts_with("negative") {

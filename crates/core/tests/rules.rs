@@ -174,7 +174,7 @@ fn run_case(code: &str, case: &Path) -> (String, Vec<String>) {
         let expected = expectations(&file.text);
         let mut got: BTreeMap<(u32, String), usize> = BTreeMap::new();
         for f in findings.iter().filter(|f| {
-            f.location.path == file.path && f.suppressed.is_none() && f.rule.code == code
+            *f.location.path == *file.path && f.suppressed.is_none() && f.rule.code == code
         }) {
             let line = f.location.region.map_or(0, |(s, _)| s.line);
             *got.entry((line, f.rule.code.to_owned())).or_default() += 1;

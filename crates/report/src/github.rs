@@ -87,7 +87,7 @@ impl Emitter for Github {
     fn emit(&self, report: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         let mut annotations: Vec<Annotation> = Vec::new();
         for finding in report.unsuppressed() {
-            let mut properties = vec![("file", finding.location.path.clone())];
+            let mut properties = vec![("file", finding.location.path.to_string())];
             if let Some((start, end)) = valid_region(&finding.location) {
                 properties.push(("line", start.line.to_string()));
                 properties.push(("endLine", end.line.to_string()));
@@ -282,7 +282,7 @@ mod tests {
         );
         finding.help("line one\n::stop-commands::token");
         let mut newline_path = finding.clone();
-        newline_path.location.path = "b\n::error::x".to_owned();
+        newline_path.location.path = "b\n::error::x".into();
         let sample = SampleReport::assemble(
             vec![file],
             vec![finding, newline_path],

@@ -99,7 +99,7 @@ impl Emitter for Gitlab {
             seen.insert(fp.clone());
             let path = match &self.prefix {
                 Some(prefix) => format!("{prefix}/{path}"),
-                None => path.clone(),
+                None => path.to_string(),
             };
             issues.push(Issue {
                 description: format!("{code}: {}", finding.message),

@@ -166,7 +166,7 @@ impl<'a> Report<'a> {
             if let Some(span) = f.secret {
                 sources
                     .secrets
-                    .entry(f.location.path.clone())
+                    .entry(f.location.path.to_string())
                     .or_default()
                     .push(span);
             }
@@ -241,8 +241,8 @@ impl<'a> Sources<'a> {
     /// tried first and used only when its path matches.
     pub fn get(&self, location: &Location, hint: Option<&Finding>) -> Option<&'a SourceFile> {
         hint.and_then(|f| self.files.get(f.file.0 as usize))
-            .filter(|file| file.path == location.path)
-            .or_else(|| self.by_path.get(location.path.as_str()).copied())
+            .filter(|file| *file.path == *location.path)
+            .or_else(|| self.by_path.get(&*location.path).copied())
     }
 }
 

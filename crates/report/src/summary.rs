@@ -181,7 +181,7 @@ impl Summary {
                     Some((start, _)) => {
                         format!("{}:{}:{}", finding.location.path, start.line, start.column)
                     }
-                    None => finding.location.path.clone(),
+                    None => finding.location.path.to_string(),
                 };
                 let row = format!(
                     "| {} | [`{}`]({}) {} | <code>{}</code> | {} |\n",

@@ -340,7 +340,7 @@ impl InlineJob {
     ) -> Finding {
         let map = &self.map;
         let inline_span = finding.location.span;
-        if finding.location.path == INLINE_PATH {
+        if &*finding.location.path == INLINE_PATH {
             if finding.key.is_none() && finding.location.region.is_some() {
                 finding.key = Some(normalise_whitespace(dockerfile.slice(inline_span)));
             }
@@ -372,7 +372,7 @@ impl InlineJob {
             });
         }
         for related in &mut finding.related {
-            if related.location.path == INLINE_PATH {
+            if &*related.location.path == INLINE_PATH {
                 let span = if related.location.region.is_some() {
                     map.span(related.location.span).0
                 } else {

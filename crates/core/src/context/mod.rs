@@ -111,7 +111,10 @@ pub struct Entry {
 impl Entry {
     /// The last component of the path.
     pub fn name(&self) -> &str {
-        self.path.rsplit('/').next().unwrap_or(&self.path)
+        match self.path.bytes().rposition(|b| b == b'/') {
+            Some(i) => &self.path[i + 1..],
+            None => &self.path,
+        }
     }
 }
 
@@ -228,15 +231,25 @@ impl BuildContext {
         dockerfile: Option<(&Path, &str)>,
         options: &ContextOptions,
     ) -> Result<BuildContext, Diagnostic> {
-        let shown_root = shown_root.trim_end_matches('/');
-        let shown_dot = join_shown(shown_root, ".");
         let real = fs::canonicalize(root).map_err(|e| {
             Diagnostic::new(
-                &shown_dot,
+                join_shown(shown_root.trim_end_matches('/'), "."),
                 DiagnosticKind::Unreadable,
                 format!("cannot read the build context: {}", input::io_reason(&e)),
             )
         })?;
+        Self::load_resolved(&real, shown_root, dockerfile, options)
+    }
+
+    /// [`BuildContext::load`] for a root already resolved to its real location.
+    pub fn load_resolved(
+        real: &Path,
+        shown_root: &str,
+        dockerfile: Option<(&Path, &str)>,
+        options: &ContextOptions,
+    ) -> Result<BuildContext, Diagnostic> {
+        let shown_root = shown_root.trim_end_matches('/');
+        let shown_dot = join_shown(shown_root, ".");
         if !real.is_dir() {
             return Err(Diagnostic::new(
                 &shown_dot,
@@ -244,15 +257,15 @@ impl BuildContext {
                 "the build context is not a directory",
             ));
         }
-        let ignore = find_ignore_file(&real, shown_root, dockerfile, options.max_ignore_size)?;
+        let ignore = find_ignore_file(real, shown_root, dockerfile, options.max_ignore_size)?;
         let walked = walk::walk_dir(
-            &real,
+            real,
             shown_root,
             ignore.as_ref().map(|i| &i.patterns),
             options,
         );
         Ok(BuildContext {
-            root: real,
+            root: real.to_path_buf(),
             shown_root: shown_root.to_owned(),
             ignore,
             entries: walked.entries,
@@ -489,6 +502,54 @@ impl BuildContext {
         let mut file = file;
         file.read_exact(&mut bytes).ok()?;
         input::decode(bytes).ok()
+    }
+}
+
+/// One build context of a run, to be read when its Dockerfiles are checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextRequest {
+    /// The context directory.
+    pub root: PathBuf,
+    /// Its real location when already resolved (saves resolving it again).
+    pub real_root: Option<PathBuf>,
+    /// How the root is printed (see [`BuildContext::load`]).
+    pub shown_root: String,
+    /// The Dockerfile's path and printed path, for its per-Dockerfile ignore file (`None`
+    /// for a Dockerfile read from standard input).
+    pub dockerfile: Option<(PathBuf, String)>,
+}
+
+/// The build contexts of a run's files, read one at a time while the files are checked
+/// and dropped right after, so a run over thousands of projects never holds more than a
+/// few contexts in memory.
+#[derive(Clone, Debug, Default)]
+pub struct ContextPlan {
+    /// Each distinct context once.
+    pub requests: Vec<ContextRequest>,
+    /// For each input file (index = `FileId`), its context in `requests`.
+    pub of_file: Vec<Option<usize>>,
+    pub options: ContextOptions,
+}
+
+impl ContextPlan {
+    /// The context of input file `file`, as an index into `requests`.
+    pub fn context_of(&self, file: usize) -> Option<usize> {
+        self.of_file.get(file).copied().flatten()
+    }
+
+    /// Reads context `index` (see [`BuildContext::load`]).
+    pub fn load(&self, index: usize) -> Option<Result<BuildContext, Diagnostic>> {
+        let r = self.requests.get(index)?;
+        let dockerfile = r
+            .dockerfile
+            .as_ref()
+            .map(|(p, s)| (p.as_path(), s.as_str()));
+        Some(match &r.real_root {
+            Some(real) => {
+                BuildContext::load_resolved(real, &r.shown_root, dockerfile, &self.options)
+            }
+            None => BuildContext::load(&r.root, &r.shown_root, dockerfile, &self.options),
+        })
     }
 }
 

@@ -7,7 +7,8 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use memchr::memmem;
+use regex::Regex;
 
 /// A credential format.
 struct Format {
@@ -17,6 +18,19 @@ struct Format {
     pattern: &'static str,
     /// Values in capture group 1 may be placeholders (`changeme`, `${PASSWORD}`).
     check_placeholder: bool,
+    /// Text that every match contains: a text without it is not searched.
+    anchor: Anchor,
+}
+
+/// What every match of a format contains, as a cheap test run before the expression.
+enum Anchor {
+    /// One of these strings.
+    Any(&'static [&'static str]),
+    /// This string in any ASCII case. Only for letters that fold to nothing outside ASCII
+    /// under Unicode case folding (unlike `k` and `s`).
+    AsciiCaseless(&'static str),
+    /// `://` and `@`.
+    UrlCredentials,
 }
 
 const FORMATS: &[Format] = &[
@@ -25,91 +39,131 @@ const FORMATS: &[Format] = &[
         label: "AWS access key id",
         pattern: r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
         check_placeholder: true,
+        anchor: Anchor::Any(&["AKIA", "ASIA", "ABIA", "ACCA"]),
     },
     Format {
         id: "aws-secret-access-key",
         label: "AWS secret access key",
         pattern: r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+]|$)"#,
         check_placeholder: true,
+        anchor: Anchor::AsciiCaseless("ecret"),
     },
     Format {
         id: "github-token",
         label: "GitHub token",
         pattern: r"\b(gh[pousr]_[A-Za-z0-9]{36,255})\b",
         check_placeholder: false,
+        anchor: Anchor::Any(&["gh"]),
     },
     Format {
         id: "github-fine-grained-token",
         label: "GitHub fine-grained token",
         pattern: r"\b(github_pat_[A-Za-z0-9_]{22,255})\b",
         check_placeholder: false,
+        anchor: Anchor::Any(&["github_pat_"]),
     },
     Format {
         id: "gitlab-token",
         label: "GitLab personal access token",
         pattern: r"\b(glpat-[A-Za-z0-9_\-]{20,})",
         check_placeholder: false,
+        anchor: Anchor::Any(&["glpat-"]),
     },
     Format {
         id: "slack-token",
         label: "Slack token",
         pattern: r"\b(xox[abposr]-[A-Za-z0-9-]{10,})",
         check_placeholder: false,
+        anchor: Anchor::Any(&["xox"]),
     },
     Format {
         id: "slack-webhook",
         label: "Slack webhook URL",
         pattern: r"(https://hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{20,})",
         check_placeholder: false,
+        anchor: Anchor::Any(&["hooks.slack.com"]),
     },
     Format {
         id: "stripe-live-key",
         label: "Stripe live secret key",
         pattern: r"\b((?:sk|rk)_live_[A-Za-z0-9]{20,})\b",
         check_placeholder: false,
+        anchor: Anchor::Any(&["_live_"]),
     },
     Format {
         id: "google-api-key",
         label: "Google API key",
         pattern: r"\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)",
         check_placeholder: false,
+        anchor: Anchor::Any(&["AIza"]),
     },
     Format {
         id: "npm-token",
         label: "npm access token",
         pattern: r"\b(npm_[A-Za-z0-9]{36})\b",
         check_placeholder: false,
+        anchor: Anchor::Any(&["npm_"]),
     },
     Format {
         id: "pypi-token",
         label: "PyPI API token",
         pattern: r"\b(pypi-[A-Za-z0-9_\-]{50,})",
         check_placeholder: false,
+        anchor: Anchor::Any(&["pypi-"]),
     },
     Format {
         id: "private-key",
         label: "private key",
         pattern: r"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)",
         check_placeholder: false,
+        anchor: Anchor::Any(&["-----BEGIN "]),
     },
     Format {
         id: "url-credentials",
         label: "password in a URL",
         pattern: r"\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s:/@'\x22]+:([^\s/@'\x22]+)@[A-Za-z0-9]",
         check_placeholder: true,
+        anchor: Anchor::UrlCredentials,
     },
     Format {
         id: "docker-config-auth",
         label: "Docker registry credential",
         pattern: r#""auth"\s*:\s*"([A-Za-z0-9+/]{16,}={0,2})""#,
         check_placeholder: false,
+        anchor: Anchor::Any(&["\"auth\""]),
     },
 ];
 
-static SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(FORMATS.iter().map(|f| f.pattern))
-        .expect("the built-in credential patterns are valid regexes")
+/// Searchers for the [`Anchor::Any`] strings, by format.
+static ANCHORS: LazyLock<Vec<Vec<memmem::Finder<'static>>>> = LazyLock::new(|| {
+    FORMATS
+        .iter()
+        .map(|f| match f.anchor {
+            Anchor::Any(texts) => texts.iter().map(memmem::Finder::new).collect(),
+            Anchor::AsciiCaseless(_) | Anchor::UrlCredentials => Vec::new(),
+        })
+        .collect()
 });
+
+/// Whether `text` holds format `i`'s anchor: a necessary condition for a match.
+fn anchored(i: usize, text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match FORMATS[i].anchor {
+        Anchor::Any(_) => ANCHORS[i].iter().any(|f| f.find(bytes).is_some()),
+        Anchor::AsciiCaseless(word) => {
+            let w = word.as_bytes();
+            let first = w[0].to_ascii_lowercase();
+            memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes).any(|at| {
+                bytes
+                    .get(at..at + w.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(w))
+            })
+        }
+        Anchor::UrlCredentials => {
+            memmem::find(bytes, b"://").is_some() && memchr::memchr(b'@', bytes).is_some()
+        }
+    }
+}
 
 static REGEXES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     FORMATS
@@ -138,14 +192,15 @@ pub struct SecretMatch {
 }
 
 /// Finds live-looking credentials in `text`, in order of position.
+///
+/// Each format is searched only when the text holds its anchor, so most texts are never
+/// handed to a regular expression.
 pub fn scan(text: &str) -> Vec<SecretMatch> {
-    let hits = SET.matches(text);
-    if !hits.matched_any() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
-    for i in &hits {
-        let format = &FORMATS[i];
+    for (i, format) in FORMATS.iter().enumerate() {
+        if !anchored(i, text) {
+            continue;
+        }
         for caps in REGEXES[i].captures_iter(text) {
             let Some(m) = caps.get(1).or_else(|| caps.get(0)) else {
                 continue;
@@ -359,6 +414,106 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<&'static str> {
         scan(text).iter().map(|m| m.kind).collect()
+    }
+
+    mod anchors {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Whole credentials of every format, pieces of them and near misses, glued at
+        /// random.
+        fn text() -> impl Strategy<Value = String> {
+            const A20: &str = "abcdefghijABCDEFGHIJ";
+            let whole: Vec<String> = vec![
+                concat!("AKIA", "Z7X3K2LQ4M5N6P7Q").to_owned(),
+                format!("aws_secret_access_key={A20}{A20}"),
+                format!("AWS_\u{17f}ECRET_ACCESS_KEY: {A20}{A20}"),
+                format!("{}{A20}0123456789abcdef", concat!("gh", "p_")),
+                format!("{}{A20}ab", concat!("github_", "pat_")),
+                format!("{}{A20}", concat!("gl", "pat-")),
+                concat!("xo", "xb-", "abcdefghij12").to_owned(),
+                format!("https://hooks.slack.com/services/T0123456/B0123456/{A20}"),
+                format!("{}{A20}", concat!("sk", "_live_")),
+                format!("{}{A20}0123456789abcde", concat!("AI", "za")),
+                format!("{}{A20}0123456789abcdef", concat!("npm", "_")),
+                format!("{}{A20}{A20}0123456789", concat!("pypi", "-")),
+                concat!("-----BEGIN ", "PRIVATE KEY-----").to_owned(),
+                concat!("https://", "user:", "p4ss", "@", "host").to_owned(),
+                format!("\"auth\": \"{A20}\""),
+            ];
+            let pieces: Vec<String> = [
+                "AKIA",
+                "gh",
+                "p_",
+                "xox",
+                "b-",
+                "_live_",
+                "AIza",
+                "npm_",
+                "pypi-",
+                "https://",
+                "user:",
+                "@",
+                "\"auth\"",
+                ": \"",
+                "=",
+                " ",
+                "\n",
+                "AWS_",
+                "\u{17f}",
+                "SECRET",
+                "secret",
+                "_ACCESS_KEY",
+                "abcdefghij",
+                "é",
+                "\"",
+                "'",
+                "-",
+            ]
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
+            let piece = prop_oneof![
+                1 => prop::sample::select(whole),
+                3 => prop::sample::select(pieces),
+            ];
+            prop::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4096))]
+
+            /// A format's anchor is in every text the format matches.
+            #[test]
+            fn anchors_are_necessary(t in text()) {
+                for (i, re) in REGEXES.iter().enumerate() {
+                    if re.is_match(&t) {
+                        prop_assert!(anchored(i, &t), "{} in {}", FORMATS[i].id, t);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn anchors_and_case_folding() {
+            let aws = FORMATS
+                .iter()
+                .position(|f| f.id == "aws-secret-access-key")
+                .unwrap();
+            // The case-insensitive `s` of the key name may be `ſ` (U+017F).
+            let folded = concat!(
+                "aws_\u{17f}ecret_access_key=",
+                "abcdefghijABCDEFGHIJ0123456789abcdefghij"
+            );
+            assert!(REGEXES[aws].is_match(folded) && anchored(aws, folded));
+            assert!(anchored(aws, "AWS_SeCrEt"));
+            let url = FORMATS
+                .iter()
+                .position(|f| f.id == "url-credentials")
+                .unwrap();
+            assert!(!anchored(url, "https://example.com/install.sh"));
+            assert!(anchored(url, concat!("ftp://u", ":p", "@h")));
+        }
     }
 
     #[test]

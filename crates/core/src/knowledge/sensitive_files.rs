@@ -83,14 +83,57 @@ pub struct PatternError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Shape {
     /// Matched against the last segment.
-    Name(String),
+    Name(SegmentGlob),
     /// Matched against every segment.
-    Dir(String),
+    Dir(SegmentGlob),
     /// Matched against the last segments, or the whole path when anchored.
     Path {
-        segments: Vec<String>,
+        segments: Vec<SegmentGlob>,
         anchored: bool,
     },
+}
+
+/// A glob matched against one path segment (which never holds a `/`). The usual shapes
+/// (`.env`, `*.pem`, `id_rsa*`, `credentials*.json`) are decided by comparing bytes, which
+/// is what `filepath.Match` does for them on a segment; anything else goes to
+/// [`docker_glob::glob_match`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SegmentGlob {
+    /// No wildcard: the segment equals the text.
+    Exact(String),
+    /// `prefix*suffix` (either may be empty) with no other wildcard.
+    Star {
+        prefix: String,
+        suffix: String,
+    },
+    Other(String),
+}
+
+impl SegmentGlob {
+    fn new(glob: &str) -> Self {
+        let literal = |s: &str| !s.contains(['*', '?', '[', '\\']);
+        match glob.split_once('*') {
+            None if literal(glob) => SegmentGlob::Exact(glob.to_owned()),
+            Some((prefix, suffix)) if literal(prefix) && literal(suffix) => SegmentGlob::Star {
+                prefix: prefix.to_owned(),
+                suffix: suffix.to_owned(),
+            },
+            _ => SegmentGlob::Other(glob.to_owned()),
+        }
+    }
+
+    /// Whether `segment` (without `/`) matches.
+    fn matches(&self, segment: &str) -> bool {
+        match self {
+            SegmentGlob::Exact(g) => segment == g,
+            SegmentGlob::Star { prefix, suffix } => {
+                segment.len() >= prefix.len() + suffix.len()
+                    && segment.starts_with(prefix.as_str())
+                    && segment.ends_with(suffix.as_str())
+            }
+            SegmentGlob::Other(g) => docker_glob::glob_match(g, segment).unwrap_or(false),
+        }
+    }
 }
 
 /// One pattern (see the module docs for the syntax).
@@ -107,21 +150,11 @@ impl Pattern {
         let lower = text.trim().to_lowercase();
         let anchored = lower.starts_with('/');
         let body = lower.trim_start_matches('/');
-        let shape = if let Some(dir) = body.strip_suffix('/') {
-            Shape::Dir(dir.to_owned())
-        } else if body.contains('/') || anchored {
-            Shape::Path {
-                segments: body.split('/').map(str::to_owned).collect(),
-                anchored,
-            }
-        } else {
-            Shape::Name(body.to_owned())
+        let globs: Vec<&str> = match body.strip_suffix('/') {
+            Some(dir) => vec![dir],
+            None => body.split('/').collect(),
         };
-        let globs: Vec<&str> = match &shape {
-            Shape::Name(g) | Shape::Dir(g) => vec![g.as_str()],
-            Shape::Path { segments, .. } => segments.iter().map(String::as_str).collect(),
-        };
-        for g in globs {
+        for g in &globs {
             if let Err(source) = docker_glob::glob_match(g, "") {
                 return Err(PatternError {
                     pattern: text.to_owned(),
@@ -129,6 +162,16 @@ impl Pattern {
                 });
             }
         }
+        let shape = if let Some(dir) = body.strip_suffix('/') {
+            Shape::Dir(SegmentGlob::new(dir))
+        } else if body.contains('/') || anchored {
+            Shape::Path {
+                segments: globs.into_iter().map(SegmentGlob::new).collect(),
+                anchored,
+            }
+        } else {
+            Shape::Name(SegmentGlob::new(body))
+        };
         Ok(Pattern {
             text: text.to_owned(),
             shape,
@@ -137,7 +180,7 @@ impl Pattern {
 
     /// Whether the pattern matches the path given as lower-case segments.
     fn matches(&self, segments: &[&str]) -> bool {
-        let glob = |g: &str, s: &str| docker_glob::glob_match(g, s).unwrap_or(false);
+        let glob = |g: &SegmentGlob, s: &str| g.matches(s);
         match &self.shape {
             Shape::Name(g) => segments.last().is_some_and(|s| glob(g, s)),
             Shape::Dir(g) => segments.iter().any(|s| glob(g, s)),
@@ -508,6 +551,16 @@ mod tests {
             if let Ok(custom) = SensitivePatterns::new(std::slice::from_ref(&pattern), std::slice::from_ref(&pattern)) {
                 let _ = custom.matches(&path);
             }
+        }
+
+        /// The byte comparisons of the usual shapes decide a segment as `filepath.Match`.
+        #[test]
+        fn segment_globs_agree_with_filepath_match(
+            glob in "[a.*?é\\\\\\[\\]-]{0,6}",
+            segment in "[a.*?é\\[\\]-]{0,6}",
+        ) {
+            let expected = docker_glob::glob_match(&glob, &segment).unwrap_or(false);
+            proptest::prop_assert_eq!(SegmentGlob::new(&glob).matches(&segment), expected, "{} on {}", glob, segment);
         }
     }
 }

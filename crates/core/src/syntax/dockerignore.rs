@@ -25,8 +25,14 @@
 //! the others combined into [`regex::RegexSet`]s, so deciding a path takes a few passes over
 //! it and no allocation of parent paths. Paths whose parent part is not clean (`a//b`,
 //! `./a/b`) take Docker's pattern-by-pattern route, which gives the same answers.
+//!
+//! A run reads many ignore files that share patterns (`**/*.log`, `**/node_modules`), and
+//! compiling a regular expression costs far more than matching a small context with it, so
+//! compiled expressions and sets are kept for the rest of the process and shared by every
+//! ignore file that needs the same one (see [`shared`]).
 
 use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use regex::{Regex, RegexSet, RegexSetBuilder};
 use thiserror::Error;
@@ -292,7 +298,7 @@ enum Kind {
     /// `**` followed by literal text). Bytes, because Docker slices the pattern by bytes.
     Suffix(Vec<u8>),
     /// Anything else: the translated regular expression.
-    Regex(Regex),
+    Regex(Arc<Regex>),
 }
 
 #[derive(Clone, Debug)]
@@ -492,7 +498,7 @@ fn compile_pattern(cleaned: &str, negated: bool) -> Result<Compiled, IgnoreError
                 Some(tail) => format!("{}{tail}", tr.body),
                 None => tr.body.clone(),
             };
-            let re = Regex::new(&whole).map_err(|e| IgnoreErrorKind::TooComplex(e.to_string()))?;
+            let re = shared::regex(&whole).map_err(IgnoreErrorKind::TooComplex)?;
             let expr = (tr.prefixable && tr.end.is_some()).then(|| format!("{}(?:/|$)", tr.body));
             (Kind::Regex(re), expr)
         }
@@ -532,7 +538,7 @@ struct Matcher {
 #[derive(Clone, Debug, Default)]
 struct Group {
     /// Regex sets over ascending, consecutive runs of member patterns.
-    chunks: Vec<(RegexSet, Vec<usize>)>,
+    chunks: Vec<(Arc<RegexSet>, Vec<usize>)>,
     /// Patterns without a usable path-or-parent expression (ascending).
     outside: Vec<usize>,
 }
@@ -545,13 +551,14 @@ impl Group {
             .partition(|&&i| compiled[i].path_or_parent.is_some());
         group.outside = without;
         for run in with.chunks(CHUNK) {
-            let exprs = run
+            let exprs: Vec<&str> = run
                 .iter()
-                .filter_map(|&i| compiled[i].path_or_parent.as_deref());
-            match RegexSetBuilder::new(exprs).build() {
+                .filter_map(|&i| compiled[i].path_or_parent.as_deref())
+                .collect();
+            match shared::regex_set(&exprs) {
                 Ok(set) => group.chunks.push((set, run.to_vec())),
                 // Too large for a set: decide these one by one.
-                Err(_) => group.outside.extend_from_slice(run),
+                Err(()) => group.outside.extend_from_slice(run),
             }
         }
         group.outside.sort_unstable();
@@ -674,6 +681,70 @@ impl Matcher {
         (0..self.compiled.len())
             .rev()
             .find(|&i| self.compiled[i].matches_path_or_parent(path))
+    }
+}
+
+/// Compiled expressions shared across ignore files, for the life of the process.
+///
+/// The caches are bounded (in entries and in expression length), so hostile ignore files
+/// cannot make them grow without limit: past the bounds, expressions are compiled for the
+/// one file that asks and dropped with it, as if there were no cache.
+mod shared {
+    use super::{Arc, HashMap, LazyLock, Mutex, PoisonError, Regex, RegexSet, RegexSetBuilder};
+
+    /// Expressions kept, per cache.
+    const MAX_ENTRIES: usize = 4096;
+    /// Longest expression (or set, all expressions together) kept, in bytes.
+    const MAX_LEN: usize = 4096;
+
+    type Cache<K, V> = LazyLock<Mutex<HashMap<K, Arc<V>>>>;
+
+    static REGEXES: Cache<String, Regex> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    static SETS: Cache<String, RegexSet> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+    /// The compiled `expr`, or the compiler's error message.
+    pub(super) fn regex(expr: &str) -> Result<Arc<Regex>, String> {
+        let cacheable = expr.len() <= MAX_LEN;
+        if cacheable {
+            let cache = REGEXES.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(re) = cache.get(expr) {
+                return Ok(Arc::clone(re));
+            }
+        }
+        let re = Arc::new(Regex::new(expr).map_err(|e| e.to_string())?);
+        if cacheable {
+            let mut cache = REGEXES.lock().unwrap_or_else(PoisonError::into_inner);
+            if cache.len() < MAX_ENTRIES {
+                cache.insert(expr.to_owned(), Arc::clone(&re));
+            }
+        }
+        Ok(re)
+    }
+
+    /// The compiled set of `exprs` (in this order), or `Err` when it cannot be built.
+    pub(super) fn regex_set(exprs: &[&str]) -> Result<Arc<RegexSet>, ()> {
+        // Each expression prefixed with its length: no two lists share a key.
+        let mut key = String::new();
+        for e in exprs {
+            key.push_str(&e.len().to_string());
+            key.push(':');
+            key.push_str(e);
+        }
+        let cacheable = key.len() <= MAX_LEN;
+        if cacheable {
+            let cache = SETS.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(set) = cache.get(&key) {
+                return Ok(Arc::clone(set));
+            }
+        }
+        let set = Arc::new(RegexSetBuilder::new(exprs).build().map_err(|_| ())?);
+        if cacheable {
+            let mut cache = SETS.lock().unwrap_or_else(PoisonError::into_inner);
+            if cache.len() < MAX_ENTRIES {
+                cache.insert(key, Arc::clone(&set));
+            }
+        }
+        Ok(set)
     }
 }
 

@@ -450,6 +450,45 @@ pub fn invocations(script: &Script) -> Vec<Invocation<'_>> {
     script.commands().filter_map(parse::invocation).collect()
 }
 
+/// The package-manager activity of every `RUN` of one analysed Dockerfile, worked out on
+/// first use and then shared by the rules that read it (several do), instead of each rule
+/// analysing every script again.
+#[derive(Debug)]
+pub struct SharedRuns<'d> {
+    scripts: Vec<Option<&'d Script>>,
+    runs: std::cell::OnceCell<Vec<Option<RunPackages<'d>>>>,
+}
+
+impl<'d> SharedRuns<'d> {
+    /// For the scripts of a Dockerfile's instructions (`scripts[i]` for instruction `i`).
+    pub fn new(scripts: Vec<Option<&'d Script>>) -> Self {
+        Self {
+            scripts,
+            runs: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+/// The shared package analysis of a Dockerfile's `RUN`s, by instruction index (see
+/// [`SharedRuns`]; a trait so that [`crate::rule::Ctx`] can hold it without another
+/// lifetime).
+pub trait PackagesOfRuns {
+    /// The analysis of instruction `index`'s script, when it has one.
+    fn run(&self, index: usize) -> Option<&RunPackages<'_>>;
+}
+
+impl PackagesOfRuns for SharedRuns<'_> {
+    fn run(&self, index: usize) -> Option<&RunPackages<'_>> {
+        let runs = self.runs.get_or_init(|| {
+            self.scripts
+                .iter()
+                .map(|s| s.map(RunPackages::new))
+                .collect()
+        });
+        runs.get(index)?.as_ref()
+    }
+}
+
 /// The package-manager activity of one `RUN`.
 #[derive(Clone, Debug)]
 pub struct RunPackages<'a> {

@@ -1,5 +1,5 @@
 use crate::knowledge::packages::image;
-use crate::knowledge::packages::{Manager, RunPackages};
+use crate::knowledge::packages::Manager;
 use crate::prelude::*;
 
 declare_rule! {
@@ -61,7 +61,7 @@ impl Rule for AptRecommendsInstalled {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             for inv in &run.invocations {
                 if inv.manager != Manager::Apt
                     || !inv.installs()

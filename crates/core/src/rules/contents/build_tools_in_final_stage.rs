@@ -1,4 +1,4 @@
-use crate::knowledge::packages::{PackageKind, RunPackages, build_tool};
+use crate::knowledge::packages::{PackageKind, build_tool};
 use crate::knowledge::toolchain;
 use crate::prelude::*;
 
@@ -82,7 +82,7 @@ impl Rule for BuildToolsInFinalStage {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             for inv in run.invocations.iter().filter(|i| i.installs()) {
                 let Some(system) = inv.manager.system() else {
                     continue;

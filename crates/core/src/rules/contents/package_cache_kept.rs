@@ -90,7 +90,7 @@ impl Rule for PackageCacheKept {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             let mut reported: Vec<Cache> = Vec::new();
             for inv in &run.invocations {
                 let Some(cache) = inv.fills_cache() else {

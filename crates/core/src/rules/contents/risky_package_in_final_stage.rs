@@ -1,4 +1,4 @@
-use crate::knowledge::packages::{PackageKind, RunPackages, risky_package};
+use crate::knowledge::packages::{PackageKind, risky_package};
 use crate::prelude::*;
 
 declare_rule! {
@@ -58,7 +58,7 @@ impl Rule for RiskyPackageInFinalStage {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             for (inv, package) in run.installed() {
                 let Some(system) = inv.manager.system() else {
                     continue;

@@ -1,4 +1,4 @@
-use crate::knowledge::packages::{PackageKind, RunPackages, build_tool};
+use crate::knowledge::packages::{PackageKind, build_tool};
 use crate::knowledge::toolchain;
 use crate::prelude::*;
 
@@ -70,7 +70,7 @@ impl Rule for SingleStageBuild {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             // (command index, kept) of every compiler-like package installed in this RUN.
             let mut compilers: Vec<(usize, bool)> = Vec::new();
             let mut tools_removed = false;

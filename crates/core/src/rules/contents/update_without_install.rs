@@ -74,7 +74,7 @@ impl Rule for UpdateWithoutInstall {
             let Some(stage) = instr.stage() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             for refresh in run.invocations.iter().filter(|i| refreshes(i)) {
                 let alone = !run
                     .invocations

@@ -1,5 +1,5 @@
 use crate::knowledge::packages::image;
-use crate::knowledge::packages::{Manager, Operation, RunPackages};
+use crate::knowledge::packages::{Manager, Operation};
 use crate::prelude::*;
 
 declare_rule! {
@@ -72,7 +72,7 @@ impl Rule for NonInteractiveFlagMissing {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             for inv in &run.invocations {
                 let (flag, help) = match inv.manager {
                     Manager::Apt => ("-y", "Add `-y` (`apt-get install -y …`)"),

@@ -1,4 +1,4 @@
-use crate::knowledge::packages::{Manager, RunPackages};
+use crate::knowledge::packages::Manager;
 use crate::prelude::*;
 
 declare_rule! {
@@ -103,7 +103,7 @@ impl Rule for PackageVersionUnpinned {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = RunPackages::new(script);
+            let run = cx.run_packages(instr.index, script);
             for inv in &run.invocations {
                 // pacman cannot install an older version from its repositories.
                 if !inv.installs()

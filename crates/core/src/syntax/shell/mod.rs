@@ -303,7 +303,12 @@ impl Word {
 }
 
 pub(crate) fn basename(text: &str) -> &str {
-    text.rsplit('/').next().unwrap_or(text)
+    // A byte scan: this runs for every program word of every rule, and `rsplit` goes
+    // through the general pattern machinery.
+    match text.bytes().rposition(|b| b == b'/') {
+        Some(i) => &text[i + 1..],
+        None => text,
+    }
 }
 
 /// A redirection.
