@@ -270,7 +270,9 @@ impl<'a> Dockerfile<'a> {
         let mut chain = Vec::new();
         let mut cur = self.final_stage;
         while let Some(i) = cur {
-            if chain.contains(&i) {
+            // A stage is built from an earlier one: the chain only goes down (this also
+            // ends a loop without searching the chain).
+            if chain.last().is_some_and(|&last| i >= last) {
                 break;
             }
             chain.push(i);

@@ -165,6 +165,10 @@ struct Analyser<'a> {
     stage_env: Vec<(HashMap<String, Var>, HashMap<String, Var>)>,
     /// The first instruction at which a limit of the analysis was reached.
     limit_reached: Option<Span>,
+    /// Per stage: whether its `FROM` chain reaches an image (see `chain_has_image`).
+    has_image: Vec<bool>,
+    /// The last stage of each name (lower case) among the stages before the current one.
+    named: HashMap<String, usize>,
 }
 
 pub(super) fn analyse<'a>(
@@ -181,6 +185,8 @@ pub(super) fn analyse<'a>(
         data: vec![InstrData::default(); ast.instructions.len()],
         stage_env: Vec::new(),
         limit_reached: None,
+        has_image: Vec::new(),
+        named: HashMap::new(),
     };
     for name in AUTOMATIC_ARGS {
         let var = build
@@ -284,6 +290,10 @@ impl Analyser<'_> {
 
     fn start_stage(&mut self, i: usize, inst: &Instruction) -> Scope {
         let index = self.stages.len();
+        // The stage before this one can now be named by `FROM` and `--from`.
+        if let Some(name) = self.stages.last().and_then(|s| s.name.as_ref()) {
+            self.named.insert(name.value.clone(), index - 1);
+        }
         let words = inst.words();
         let image_word = words.first().cloned().unwrap_or(Word {
             text: String::new(),
@@ -379,6 +389,11 @@ impl Analyser<'_> {
         }
         data.visible = visible_names(&mut scope);
         self.data[i] = data;
+        self.has_image.push(match &base {
+            Base::Stage(p) => self.chain_has_image(*p),
+            Base::Scratch => false,
+            _ => true,
+        });
         self.stages.push(Stage {
             index,
             name,
@@ -391,30 +406,21 @@ impl Analyser<'_> {
         scope
     }
 
-    fn chain_has_image(&self, mut stage: usize) -> bool {
-        for _ in 0..=self.stages.len() {
-            match self.stages.get(stage).map(|s| &s.base) {
-                Some(Base::Stage(p)) if *p < stage => stage = *p,
-                Some(Base::Scratch) => return false,
-                _ => return true,
-            }
-        }
-        true
+    /// Whether the `FROM` chain of `stage` reaches an image (not `scratch`), whose
+    /// environment may define names. Known for every stage already created.
+    fn chain_has_image(&self, stage: usize) -> bool {
+        self.has_image.get(stage).copied().unwrap_or(true)
     }
 
+    /// The last stage named `name` before stage `before` (the current or the next stage).
     fn stage_named(&self, name: &str, before: usize) -> Option<usize> {
         if !is_valid_stage_name(name) {
             return None;
         }
-        self.stages[..before]
-            .iter()
-            .rev()
-            .find(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(name))
-            })
-            .map(|s| s.index)
+        self.named
+            .get(&name.to_ascii_lowercase())
+            .copied()
+            .filter(|&s| s < before)
     }
 
     fn resolve_copy_sources(
