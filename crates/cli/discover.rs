@@ -139,8 +139,9 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
             };
             let shown = shown_path(entry.path(), cwd);
             if compose {
-                // Compose files are grouped into projects by the caller.
-                if file_type.is_file() {
+                // Compose files are grouped into projects by the caller. A symbolic link is
+                // a candidate too: reading it refuses a target outside the root, and says so.
+                if file_type.is_file() || file_type.is_symlink() {
                     found.push(Candidate {
                         shown,
                         path: entry.path().to_path_buf(),
