@@ -68,11 +68,20 @@ pub fn shown_path(path: &Path, cwd: &Path) -> String {
     input::relative_to(&abs, cwd).unwrap_or_else(|| input::slash_path(path))
 }
 
-/// Discovers files below `paths`; problems met on the way become diagnostics.
-pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
+/// Discovers files below `paths`; problems met on the way become diagnostics. At most
+/// `max_files` candidates are returned: a diagnostic names the path whose walk stopped.
+pub fn discover(
+    paths: &[PathBuf],
+    cwd: &Path,
+    max_files: usize,
+) -> (Vec<Candidate>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diags = Vec::new();
-    for arg in paths {
+    'paths: for arg in paths {
+        if found.len() >= max_files {
+            diags.push(too_many(shown_path(arg, cwd), max_files));
+            break;
+        }
         let shown_arg = shown_path(arg, cwd);
         let meta = match std::fs::symlink_metadata(arg) {
             Ok(m) => m,
@@ -112,6 +121,8 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
             .ignore(false)
             .parents(true)
             .follow_links(false)
+            // In name order, so that a limit cuts the same files on every run.
+            .sort_by_file_name(std::cmp::Ord::cmp)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
         for entry in walker {
@@ -137,6 +148,10 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
             let Some(file_type) = entry.file_type() else {
                 continue;
             };
+            if found.len() >= max_files {
+                diags.push(too_many(shown_arg.clone(), max_files));
+                break 'paths;
+            }
             let shown = shown_path(entry.path(), cwd);
             if compose {
                 // Compose files are grouped into projects by the caller. A symbolic link is
@@ -170,6 +185,16 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
     found.sort();
     found.dedup_by(|a, b| a.shown == b.shown);
     (found, diags)
+}
+
+fn too_many(shown: String, max_files: usize) -> Diagnostic {
+    Diagnostic::new(
+        shown,
+        DiagnosticKind::TooManyFiles,
+        format!(
+            "more than {max_files} Dockerfiles and compose files found: the rest were not checked (raise `max-discovered-files`)"
+        ),
+    )
 }
 
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {
