@@ -21,4 +21,7 @@ case "$target" in
       -exec sh -c 'for f; do cp "$f" "'"$corpus"'/$(echo "$f" | cksum | cut -d" " -f1)"; done' sh {} + ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac
-exec cargo fuzz run "$target" -s none "$corpus" -- -max_total_time="$seconds" -max_len=65536
+# An input that takes longer than FUZZ_TIMEOUT seconds (default 10) counts as a failure: a
+# hang on hostile input is a bug like a crash.
+exec cargo fuzz run "$target" -s none "$corpus" -- -max_total_time="$seconds" -max_len=65536 \
+  -timeout="${FUZZ_TIMEOUT:-10}"

@@ -69,11 +69,20 @@ pub fn shown_path(path: &Path, cwd: &Path) -> String {
     input::relative_to(&abs, cwd).unwrap_or_else(|| input::slash_path(path))
 }
 
-/// Discovers files below `paths`; problems met on the way become diagnostics.
-pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
+/// Discovers files below `paths`; problems met on the way become diagnostics. At most
+/// `max_files` candidates are returned: a diagnostic names the path whose walk stopped.
+pub fn discover(
+    paths: &[PathBuf],
+    cwd: &Path,
+    max_files: usize,
+) -> (Vec<Candidate>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut diags = Vec::new();
-    for arg in paths {
+    'paths: for arg in paths {
+        if found.len() >= max_files {
+            diags.push(too_many(shown_path(arg, cwd), max_files));
+            break;
+        }
         let shown_arg = shown_path(arg, cwd);
         let meta = match std::fs::symlink_metadata(arg) {
             Ok(m) => m,
@@ -104,7 +113,10 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
             });
             continue;
         }
-        // The walk runs on several threads; the order is restored by the sort below.
+        // The walk runs on several threads; the order is restored by the sort below. Past
+        // the limit, the candidates kept are the first ones in path order (whatever order
+        // the threads found them in), so a limit cuts the same files on every run.
+        let room = max_files - found.len();
         let walker = WalkBuilder::new(arg)
             .hidden(false)
             .git_ignore(true)
@@ -116,7 +128,8 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
             .follow_links(false)
             .filter_entry(|e| e.file_name() != ".git")
             .build_parallel();
-        let shared = Mutex::new((&mut found, &mut diags));
+        let mut here: Vec<Candidate> = Vec::new();
+        let shared = Mutex::new((&mut here, &mut diags));
         walker.run(|| {
             let shared = &shared;
             let shown_arg = &shown_arg;
@@ -126,10 +139,23 @@ pub fn discover(paths: &[PathBuf], cwd: &Path) -> (Vec<Candidate>, Vec<Diagnosti
                     let mut guard = shared.lock().unwrap_or_else(PoisonError::into_inner);
                     guard.0.extend(candidate);
                     guard.1.extend(diagnostic);
+                    // Memory stays bounded: keep the first `room + 1` in path order.
+                    if guard.0.len() > room.saturating_mul(2).max(1024) {
+                        guard.0.sort();
+                        guard.0.truncate(room + 1);
+                    }
                 }
                 WalkState::Continue
             })
         });
+        here.sort();
+        if here.len() > room {
+            here.truncate(room);
+            found.append(&mut here);
+            diags.push(too_many(shown_arg, max_files));
+            break 'paths;
+        }
+        found.append(&mut here);
     }
     found.sort();
     found.dedup_by(|a, b| a.shown == b.shown);
@@ -169,8 +195,9 @@ fn examine(
     };
     let shown = shown_path(entry.path(), cwd);
     if compose {
-        // Compose files are grouped into projects by the caller.
-        let candidate = file_type.is_file().then(|| Candidate {
+        // Compose files are grouped into projects by the caller. A symbolic link is a
+        // candidate too: reading it refuses a target outside the root, and says so.
+        let candidate = (file_type.is_file() || file_type.is_symlink()).then(|| Candidate {
             shown,
             path: entry.path().to_path_buf(),
             kind: FileKind::Compose,
@@ -196,6 +223,16 @@ fn examine(
             root: arg.to_path_buf(),
         }),
         None,
+    )
+}
+
+fn too_many(shown: String, max_files: usize) -> Diagnostic {
+    Diagnostic::new(
+        shown,
+        DiagnosticKind::TooManyFiles,
+        format!(
+            "more than {max_files} Dockerfiles and compose files found: the rest were not checked (raise `max-discovered-files`)"
+        ),
     )
 }
 

@@ -83,7 +83,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
     let (candidates, mut diagnostics) = if paths.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        discover::discover(&paths, &cwd)
+        discover::discover(&paths, &cwd, settings.max_discovered_files)
     };
     let (found_compose, candidates): (Vec<_>, Vec<_>) = candidates
         .into_iter()

@@ -848,6 +848,21 @@ fn load(
             diagnostics.push(d);
         }
     }
+    // The default `.env` is optional; one that exists but cannot be read (a symbolic link
+    // out of the scan root, no permission) is not used, and a diagnostic says so.
+    if options.env_files.is_empty() {
+        let dir = options
+            .project_dir
+            .clone()
+            .or_else(|| files[0].parent().map(Path::to_path_buf));
+        if let Some(dot_env) = dir.map(|d| d.join(".env")) {
+            if std::fs::symlink_metadata(&dot_env).is_ok() {
+                if let Err(d) = loader.read(&dot_env) {
+                    diagnostics.push(d);
+                }
+            }
+        }
+    }
     let project = load_project(&files, loader, &options);
     // The files compose was asked to read were checked above; anything else that could not be
     // read at top level (the file budget) is reported against the main file.

@@ -33,6 +33,9 @@ pub enum DiagnosticKind {
     /// Part of a build context was not examined (an unreadable directory, a limit reached):
     /// context checks may miss files there.
     ContextIncomplete,
+    /// Discovery found more files than the limit (`max-discovered-files`): the rest were not
+    /// checked.
+    TooManyFiles,
 }
 
 /// How serious a diagnostic is for the run as a whole.
@@ -46,7 +49,7 @@ pub enum DiagnosticLevel {
 }
 
 impl DiagnosticKind {
-    pub const ALL: [DiagnosticKind; 9] = [
+    pub const ALL: [DiagnosticKind; 10] = [
         DiagnosticKind::Unreadable,
         DiagnosticKind::TooLarge,
         DiagnosticKind::Binary,
@@ -56,6 +59,7 @@ impl DiagnosticKind {
         DiagnosticKind::SymlinkEscapes,
         DiagnosticKind::NotAFile,
         DiagnosticKind::ContextIncomplete,
+        DiagnosticKind::TooManyFiles,
     ];
 
     /// Stable kebab-case name, as serialised in JSON and SARIF.
@@ -70,18 +74,21 @@ impl DiagnosticKind {
             DiagnosticKind::SymlinkEscapes => "symlink-escapes",
             DiagnosticKind::NotAFile => "not-a-file",
             DiagnosticKind::ContextIncomplete => "context-incomplete",
+            DiagnosticKind::TooManyFiles => "too-many-files",
         }
     }
 
-    /// Unreadable, oversized and non-UTF-8 files are errors: they were meant to be checked.
+    /// Unreadable, oversized and non-UTF-8 files are errors: they were meant to be checked, as
+    /// were the files past the discovery limit.
     /// Binary files, symlink loops and special files are warnings: discovery met them, but
     /// they are not documents seaworthy reads. An incomplete build context is a warning: the
     /// Dockerfile itself was checked.
     pub const fn level(self) -> DiagnosticLevel {
         match self {
-            DiagnosticKind::Unreadable | DiagnosticKind::TooLarge | DiagnosticKind::InvalidUtf8 => {
-                DiagnosticLevel::Error
-            }
+            DiagnosticKind::Unreadable
+            | DiagnosticKind::TooLarge
+            | DiagnosticKind::InvalidUtf8
+            | DiagnosticKind::TooManyFiles => DiagnosticLevel::Error,
             DiagnosticKind::Binary
             | DiagnosticKind::SymlinkLoop
             | DiagnosticKind::SpecialFile

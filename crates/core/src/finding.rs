@@ -108,6 +108,9 @@ impl Location {
 pub struct Related {
     pub location: Location,
     pub label: String,
+    /// The location holds a secret: outputs that print source lines mask it there, as for
+    /// [`Finding::secret`].
+    pub secret: bool,
 }
 
 /// One replacement in the finding's file.
@@ -250,6 +253,17 @@ impl Finding {
         self.related.push(Related {
             location,
             label: label.into(),
+            secret: false,
+        });
+        self
+    }
+
+    /// A related location that holds a secret (in the finding's file or another one).
+    pub fn related_secret(&mut self, location: Location, label: impl Into<String>) -> &mut Self {
+        self.related.push(Related {
+            location,
+            label: label.into(),
+            secret: true,
         });
         self
     }

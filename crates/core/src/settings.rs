@@ -19,6 +19,9 @@ use crate::rules;
 /// Default limit on the size of a file seaworthy reads (1 MiB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
+/// Default limit on the Dockerfiles and compose files one run discovers.
+pub const DEFAULT_MAX_DISCOVERED_FILES: usize = 200_000;
+
 /// The contents of `.seaworthy.toml`. Every field is optional.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -42,6 +45,8 @@ pub struct Options {
     pub foreign_suppressions: Option<bool>,
     /// Files larger than this many bytes are not read (a diagnostic says so).
     pub max_file_size: Option<u64>,
+    /// Discovery stops after this many Dockerfiles and compose files (a diagnostic says so).
+    pub max_discovered_files: Option<usize>,
     /// Build arguments as `--build-arg` would pass them.
     pub build_args: Option<BTreeMap<String, String>>,
     /// The stage that is shipped (as `--target`).
@@ -164,6 +169,8 @@ pub enum SettingsError {
     SensitivePattern(String),
     #[error("`[rules.context] {0}` must be at least 1")]
     ZeroLimit(&'static str),
+    #[error("`{0}` must be at least 1")]
+    ZeroTopLevelLimit(&'static str),
 }
 
 /// One selector: which rules it names.
@@ -248,6 +255,8 @@ pub struct Settings {
     /// Report suppressed findings as if they were not (audits).
     pub ignore_suppressions: bool,
     pub max_file_size: u64,
+    /// Dockerfiles and compose files discovered in one run, at most.
+    pub max_discovered_files: usize,
     pub allowed_registries: Option<Vec<String>>,
     pub trusted_namespaces: Vec<String>,
     pub eol_warning_days: i64,
@@ -274,6 +283,7 @@ impl Default for Settings {
             foreign_suppressions: true,
             ignore_suppressions: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_discovered_files: DEFAULT_MAX_DISCOVERED_FILES,
             allowed_registries: None,
             trusted_namespaces: Vec::new(),
             eol_warning_days: crate::eol::DEFAULT_SOON_DAYS,
@@ -360,6 +370,12 @@ impl Settings {
         s.ignore_suppressions = overrides.ignore_suppressions;
         if let Some(v) = overrides.max_file_size.or(options.max_file_size) {
             s.max_file_size = v;
+        }
+        if let Some(v) = options.max_discovered_files {
+            if v == 0 {
+                return Err(SettingsError::ZeroTopLevelLimit("max-discovered-files"));
+            }
+            s.max_discovered_files = v;
         }
         s.build.args = options.build_args.clone().unwrap_or_default();
         s.build.args.extend(overrides.build_args.clone());
@@ -558,6 +574,18 @@ mod tests {
         assert_eq!((s.context.max_files, s.context.max_depth), (10, 3));
         let defaults = Settings::default().context;
         assert_eq!(defaults.scan_max_file_size, DEFAULT_SCAN_MAX_FILE_SIZE);
+        let discovered: Options = toml::from_str("max-discovered-files = 7\n").unwrap();
+        let s = Settings::resolve(&discovered, &Overrides::default()).unwrap();
+        assert_eq!(s.max_discovered_files, 7);
+        assert_eq!(
+            Settings::default().max_discovered_files,
+            DEFAULT_MAX_DISCOVERED_FILES
+        );
+        let zero: Options = toml::from_str("max-discovered-files = 0\n").unwrap();
+        assert_eq!(
+            Settings::resolve(&zero, &Overrides::default()).unwrap_err(),
+            SettingsError::ZeroTopLevelLimit("max-discovered-files")
+        );
         let zero: Options = toml::from_str("[rules.context]\nmax-files = 0\n").unwrap();
         assert_eq!(
             Settings::resolve(&zero, &Overrides::default()).unwrap_err(),

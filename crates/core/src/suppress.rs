@@ -11,6 +11,12 @@
 //!
 //! Suppressed findings are kept, marked, so reports can show them; directives that
 //! suppress nothing or name unknown rules are reported by SW002 and SW003.
+//!
+//! A file's first [`MAX_CODES`] codes (in the order the directives are written) are
+//! honoured; SW003 reports where the rest begin. Thousands of directives in one file are no
+//! sign of care, and each code is compared with findings.
+
+use std::collections::HashMap;
 
 use crate::finding::{Finding, Suppression};
 use crate::rule::{Meta, RuleMeta};
@@ -200,32 +206,66 @@ fn split_codes(
     out
 }
 
+/// Codes of suppression directives honoured in one file.
+pub const MAX_CODES: usize = 1000;
+
+/// The directives with the codes of each that are honoured: all of them, up to
+/// [`MAX_CODES`] in the file.
+pub fn honoured(directives: &[Directive]) -> impl Iterator<Item = (&Directive, &[CodeRef])> {
+    let mut left = MAX_CODES;
+    directives.iter().map_while(move |d| {
+        if left == 0 && !d.codes.is_empty() {
+            return None;
+        }
+        let n = d.codes.len().min(left);
+        left -= n;
+        Some((d, &d.codes[..n]))
+    })
+}
+
+/// The first code that is not honoured, when the file has more than [`MAX_CODES`].
+pub fn first_unhonoured(directives: &[Directive]) -> Option<&CodeRef> {
+    directives.iter().flat_map(|d| &d.codes).nth(MAX_CODES)
+}
+
 /// Marks findings covered by a directive as suppressed (in registry order of directives:
 /// the first matching one wins) and records which codes were used.
 pub fn apply(report: &mut SuppressionReport, findings: &mut [Finding]) {
+    // The honoured (directive, code) pairs naming each rule, in registry order: a finding
+    // is compared only with the codes that could suppress it.
+    let mut by_rule: HashMap<*const RuleMeta, Vec<(usize, usize)>> = HashMap::new();
+    for (di, (_, codes)) in honoured(&report.directives).enumerate() {
+        for (ci, code) in codes.iter().enumerate() {
+            for rule in &code.rules {
+                let list = by_rule.entry(std::ptr::from_ref(*rule)).or_default();
+                if list.last() != Some(&(di, ci)) {
+                    list.push((di, ci));
+                }
+            }
+        }
+    }
     for finding in findings.iter_mut() {
         if finding.suppressed.is_some() {
             continue;
         }
+        let Some(candidates) = by_rule.get(&std::ptr::from_ref(finding.rule)) else {
+            continue;
+        };
         let at = finding.location.span.start;
-        'directives: for d in &mut report.directives {
+        for &(di, ci) in candidates {
+            let d = &mut report.directives[di];
             let covers = match d.scope {
                 Scope::File => true,
                 Scope::Next(Some(span)) => span.start <= at && at <= span.end,
                 Scope::Next(None) => false,
             };
-            if !covers {
-                continue;
-            }
-            for code in &mut d.codes {
-                if code.rules.iter().any(|r| std::ptr::eq(*r, finding.rule)) {
-                    code.used = true;
-                    finding.suppressed = Some(Suppression::InSource {
-                        reason: d.reason.clone(),
-                        span: d.span,
-                    });
-                    break 'directives;
-                }
+            if covers {
+                d.codes[ci].used = true;
+                finding.suppressed = Some(Suppression::InSource {
+                    reason: d.reason.clone(),
+                    span: d.span,
+                });
+                break;
             }
         }
     }

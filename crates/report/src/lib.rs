@@ -170,6 +170,14 @@ impl<'a> Report<'a> {
                     .or_default()
                     .push(span);
             }
+            // A secret in another file (a leaked file of the build context).
+            for r in f.related.iter().filter(|r| r.secret) {
+                sources
+                    .secrets
+                    .entry(r.location.path.to_string())
+                    .or_default()
+                    .push(r.location.span);
+            }
         }
         sources
     }
@@ -206,8 +214,9 @@ impl<'a> Sources<'a> {
     }
 
     /// The 1-based `line` of `file` as it may be printed: every secret a finding marked in
-    /// that file keeps at most its first four characters, the rest replaced by `*` (so
-    /// columns stay aligned).
+    /// that file keeps at most its first four characters (half of them when it is shorter
+    /// than eight, as the messages show it), the rest replaced by `*` (so columns stay
+    /// aligned).
     pub fn line_text(&self, file: &SourceFile, line: u32) -> String {
         let text = file.line_text(line);
         let Some(spans) = self.secrets.get(&file.path) else {
@@ -220,18 +229,29 @@ impl<'a> Sources<'a> {
         } else {
             start
         };
+        let end = first_char + text.len();
+        // Per secret on this line: where its visible start ends, and where it ends.
+        let hidden: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|s| (s.start as usize, s.end as usize))
+            .filter(|&(s0, s1)| s0 < end && s1 > first_char)
+            .filter_map(|(s0, s1)| {
+                let secret = file.text.get(s0..s1)?;
+                let visible = 4.min(secret.chars().count() / 2);
+                let keep = secret
+                    .char_indices()
+                    .nth(visible)
+                    .map_or(secret.len(), |(i, _)| i);
+                Some((s0 + keep, s1))
+            })
+            .collect();
+        if hidden.is_empty() {
+            return text.to_owned();
+        }
         let mut out = String::with_capacity(text.len());
         for (i, c) in text.char_indices() {
             let at = first_char + i;
-            let masked = spans.iter().any(|s| {
-                let (s0, s1) = (s.start as usize, s.end as usize);
-                at >= s0
-                    && at < s1
-                    && file
-                        .text
-                        .get(s0..at)
-                        .is_some_and(|before| before.chars().count() >= 4)
-            });
+            let masked = hidden.iter().any(|&(from, to)| at >= from && at < to);
             out.push(if masked { '*' } else { c });
         }
         out
@@ -582,6 +602,93 @@ impl Drop for TempFile {
 mod tests {
     use super::*;
     use crate::testing::SampleReport;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(
+            seaworthy_core::source::FileId(0),
+            "Dockerfile",
+            seaworthy_core::source::FileKind::Dockerfile,
+            text,
+        )
+    }
+
+    #[test]
+    fn masked_lines_show_at_most_four_characters_and_half_of_short_secrets() {
+        use seaworthy_core::source::Span;
+        // Written in two pieces, so that the repository holds no token a scanner finds.
+        let token = concat!("ghp_", "R8xZ2mN4pQ7vL1kT9wY3bC6dF0hJ5sA8eU2i");
+        let text = format!("ENV A={token} B=hunter2\nRUN x\n");
+        let text = text.as_str();
+        let f = file(text);
+        let mut sources = Sources::new(std::slice::from_ref(&f));
+        let long = crate::testing::span_of(text, token);
+        let short = crate::testing::span_of(text, "hunter2");
+        sources.secrets.insert(
+            "Dockerfile".to_owned(),
+            vec![long, short, Span::new(52, 59)],
+        );
+        let line = sources.line_text(&f, 1);
+        assert_eq!(
+            line,
+            format!("ENV A=ghp_{} B=hun****", "*".repeat(36)),
+            "columns are kept"
+        );
+        assert_eq!(
+            line.chars().count(),
+            text.lines().next().unwrap().chars().count()
+        );
+        // A span that starts on the line before masks what it covers of this one.
+        assert_eq!(sources.line_text(&f, 2), "**N x");
+    }
+
+    #[test]
+    fn masking_a_long_line_is_linear() {
+        use seaworthy_core::source::Span;
+        let mut text = String::from("RUN echo ");
+        let secret_at = text.len();
+        text.push_str(&"s".repeat(4_000_000));
+        text.push('\n');
+        let f = file(&text);
+        let mut sources = Sources::new(std::slice::from_ref(&f));
+        let spans = (0..50)
+            .map(|i| {
+                Span::new(
+                    (secret_at + i * 1000) as u32,
+                    (secret_at + i * 1000 + 500) as u32,
+                )
+            })
+            .chain([Span::new(secret_at as u32, text.len() as u32 - 1)])
+            .collect();
+        sources.secrets.insert("Dockerfile".to_owned(), spans);
+        let start = std::time::Instant::now();
+        let line = sources.line_text(&f, 1);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(&line[..secret_at + 5], "RUN echo ssss*");
+    }
+
+    #[test]
+    fn secrets_in_related_locations_are_masked_in_their_file() {
+        let sample = SampleReport::new();
+        let report = sample.report();
+        let mut findings = report.findings.to_vec();
+        let odd = &report.files[1];
+        let at = crate::testing::span_of(
+            &odd.text,
+            concat!("ghp_", "0123456789abcdefABCDEF0123456789abcd"),
+        );
+        for f in &mut findings {
+            f.secret = None;
+        }
+        findings[0].related_secret(seaworthy_core::finding::Location::new(odd, at), "token");
+        let masked = Report {
+            findings: &findings,
+            ..report
+        };
+        let line = odd.line_col(at.start).line;
+        let shown = masked.sources().line_text(odd, line);
+        assert!(shown.contains("ghp_***"), "{shown}");
+        assert!(!shown.contains("0123456789"), "{shown}");
+    }
 
     #[test]
     fn formats_parse_by_name_and_alias() {

@@ -199,8 +199,9 @@ impl BuildContext {
         }
         let excludes = (!excludes.is_empty()).then(|| IgnoreFile::from_patterns(&excludes));
         let mut sources = Vec::new();
+        let openers: HashSet<Span> = instr.inst.heredocs.iter().map(|h| h.opener).collect();
         for arg in &args[..args.len() - 1] {
-            let is_heredoc = instr.inst.heredocs.iter().any(|h| h.opener == arg.span);
+            let is_heredoc = openers.contains(&arg.span);
             let plan = if is_heredoc {
                 SourcePlan::new(&arg.text, arg.span, SourceKind::Heredoc)
             } else if arg.unknown || unresolved_flags {

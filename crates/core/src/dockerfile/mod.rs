@@ -165,9 +165,10 @@ pub struct InstrData {
     /// For `COPY --from` / `RUN --mount=from=`: where each `from` points.
     pub copy_sources: Vec<(Span, CopySource)>,
     pub undeclared: Vec<Undeclared>,
-    /// Names of the `ARG`s and `ENV`s visible to this instruction, with whether each is an
-    /// `ENV` (persisted in the image) or an `ARG`.
-    pub visible: Vec<(String, bool)>,
+    /// Names of the `ARG`s and `ENV`s visible to this instruction, sorted, with whether each
+    /// is an `ENV` (persisted in the image) or an `ARG`. Shared by the instructions that see
+    /// the same names; empty past the analysis budget (see the `scope` module).
+    pub visible: std::sync::Arc<Vec<(String, bool)>>,
 }
 
 /// An instruction with its analysis.
@@ -223,6 +224,9 @@ pub struct Dockerfile<'a> {
     pub unknown_target: Option<String>,
     /// Stages in the final stage's `FROM` chain (the final one included).
     shipped: Vec<bool>,
+    /// The instruction at which the analysis reached one of its limits (a value longer than
+    /// 1 MiB, or more copying than its budget): from there on some values are unknown.
+    pub analysis_limit: Option<Span>,
 }
 
 impl<'a> Dockerfile<'a> {
@@ -266,7 +270,9 @@ impl<'a> Dockerfile<'a> {
         let mut chain = Vec::new();
         let mut cur = self.final_stage;
         while let Some(i) = cur {
-            if chain.contains(&i) {
+            // A stage is built from an earlier one: the chain only goes down (this also
+            // ends a loop without searching the chain).
+            if chain.last().is_some_and(|&last| i >= last) {
                 break;
             }
             chain.push(i);

@@ -162,8 +162,12 @@ pub(super) fn script_for(
                 if !body.text.is_empty() {
                     joined.push(&body.text, body.span().start);
                 }
-                joined.push(&doc.name, doc.terminator.start);
-                joined.push("\n", doc.terminator.end);
+                // An unterminated heredoc runs to the end of the file: nothing follows it,
+                // and a terminator made up here would map past the end of the file.
+                if !doc.terminator.is_empty() {
+                    joined.push(&doc.name, doc.terminator.start);
+                    joined.push("\n", doc.terminator.end);
+                }
             }
             Ok(shell::parse(&joined))
         }
@@ -274,6 +278,30 @@ mod tests {
                     .contains("python3")
             );
         });
+    }
+
+    #[test]
+    fn unterminated_heredoc_at_the_end_of_the_file_keeps_spans_inside_it() {
+        // Found by fuzzing: a body without a final newline, the command writing a
+        // credential file, once reported a span one byte past the end of the file.
+        for src in [
+            "FROM a\nRUN t>/.netrc <<E\nD_PASSWORD",
+            "FROM a\nRUN t>/.netrc <<E\nD_PASSWORD\n",
+            "FROM a\nRUN cat <<A <<B >/.netrc\nx\nA\npassword y",
+        ] {
+            with_df(src, |df| {
+                let s = df.instr(1).script().unwrap();
+                for c in s.commands() {
+                    assert!(c.span.end as usize <= src.len(), "{src:?}");
+                    for r in &c.redirects {
+                        if let Some(doc) = &r.heredoc {
+                            assert!(doc.span.end as usize <= src.len(), "{src:?}");
+                            assert!(src[doc.span.range()].starts_with(doc.body.trim_end()));
+                        }
+                    }
+                }
+            });
+        }
     }
 
     #[test]

@@ -1,6 +1,18 @@
 //! Stage discovery and BuildKit's variable scoping.
+//!
+//! The analysis of one Dockerfile copies at most [`ANALYSIS_BUDGET`] bytes beyond its own
+//! text: what expansions add to values, the lists of names visible to instructions, the
+//! variables a stage inherits from the stage it is built on, and global `ARG` values taken
+//! into stages. Hostile files would otherwise cost memory and time far beyond their size
+//! (`ARG B=$A$A` repeated doubles a value per line; a long value inherited by thousands of
+//! stages is copied into each). Past the budget the analysis degrades without guessing:
+//! values read as unknown, a stage built on another inherits nothing known, and
+//! [`InstrData::visible`] is empty.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use super::{
     Base, BuildOptions, CopySource, Dockerfile, InstrData, Pair, Stage, Undeclared, Value,
@@ -9,6 +21,49 @@ use crate::source::{SourceFile, Span, Spanned, to_u32};
 use crate::syntax::dockerfile::{Args, Ast, Instruction, Keyword, Word, is_valid_stage_name};
 use crate::syntax::expand::{self, Env, Lookup};
 use crate::syntax::image_ref::ImageRef;
+
+/// Bytes one Dockerfile's analysis may copy beyond its text (32 MiB).
+pub(crate) const ANALYSIS_BUDGET: usize = 32 * 1024 * 1024;
+
+/// What copying one name (with its map entry) costs the budget, besides its bytes.
+const ENTRY_COST: usize = 32;
+
+/// The bytes left of [`ANALYSIS_BUDGET`], shared by every scope of one Dockerfile, and
+/// whether a limit was reached.
+#[derive(Clone, Debug)]
+struct Budget(Rc<(Cell<usize>, Cell<bool>)>);
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget(Rc::new((Cell::new(ANALYSIS_BUDGET), Cell::new(false))))
+    }
+}
+
+impl Budget {
+    fn remaining(&self) -> usize {
+        self.0.0.get()
+    }
+
+    /// Takes `n` bytes; `false` (and nothing taken) when fewer are left.
+    fn spend(&self, n: usize) -> bool {
+        if let Some(left) = self.0.0.get().checked_sub(n) {
+            self.0.0.set(left);
+            true
+        } else {
+            self.exceeded();
+            false
+        }
+    }
+
+    /// Records that some value was not kept because of a limit.
+    fn exceeded(&self) {
+        self.0.1.set(true);
+    }
+
+    fn was_exceeded(&self) -> bool {
+        self.0.1.get()
+    }
+}
 
 /// Platform arguments BuildKit defines automatically (their values depend on the builder).
 const AUTOMATIC_ARGS: [&str; 10] = [
@@ -31,6 +86,14 @@ enum Var {
 }
 
 impl Var {
+    /// Bytes of the value (0 when unknown).
+    fn len(&self) -> usize {
+        match self {
+            Var::Known(v) => v.len(),
+            Var::Unknown => 0,
+        }
+    }
+
     fn lookup(&self) -> Lookup<'_> {
         match self {
             Var::Known(v) => Lookup::Value(v),
@@ -46,6 +109,12 @@ struct Scope {
     args: HashMap<String, Var>,
     /// Undeclared names may come from the base image's environment.
     base_may_define: bool,
+    budget: Budget,
+    /// [`visible_names`] of this scope, until a name is declared.
+    visible: Option<Arc<Vec<(String, bool)>>>,
+    /// What listing the names costs the budget (kept up to date, so that the cost is known
+    /// without going over the names).
+    names_cost: usize,
 }
 
 impl Env for Scope {
@@ -66,6 +135,22 @@ impl Scope {
     fn declares(&self, name: &str) -> bool {
         self.env.contains_key(name) || self.args.contains_key(name)
     }
+
+    fn set_env(&mut self, name: String, var: Var) {
+        self.visible = None;
+        let cost = name.len() + ENTRY_COST;
+        if self.env.insert(name, var).is_none() {
+            self.names_cost += cost;
+        }
+    }
+
+    fn set_arg(&mut self, name: String, var: Var) {
+        self.visible = None;
+        let cost = name.len() + ENTRY_COST;
+        if self.args.insert(name, var).is_none() {
+            self.names_cost += cost;
+        }
+    }
 }
 
 struct Analyser<'a> {
@@ -78,6 +163,12 @@ struct Analyser<'a> {
     /// ENV at the end of each stage, inherited by stages built from it.
     /// ENV and ARGs at the end of each stage: a stage built `FROM` it inherits both.
     stage_env: Vec<(HashMap<String, Var>, HashMap<String, Var>)>,
+    /// The first instruction at which a limit of the analysis was reached.
+    limit_reached: Option<Span>,
+    /// Per stage: whether its `FROM` chain reaches an image (see `chain_has_image`).
+    has_image: Vec<bool>,
+    /// The last stage of each name (lower case) among the stages before the current one.
+    named: HashMap<String, usize>,
 }
 
 pub(super) fn analyse<'a>(
@@ -93,13 +184,16 @@ pub(super) fn analyse<'a>(
         stages: Vec::new(),
         data: vec![InstrData::default(); ast.instructions.len()],
         stage_env: Vec::new(),
+        limit_reached: None,
+        has_image: Vec::new(),
+        named: HashMap::new(),
     };
     for name in AUTOMATIC_ARGS {
         let var = build
             .args
             .get(name)
             .map_or(Var::Unknown, |v| Var::Known(v.clone()));
-        a.globals.args.insert(name.to_owned(), var);
+        a.globals.set_arg(name.to_owned(), var);
     }
     a.run();
     let (final_stage, unknown_target) = a.final_stage();
@@ -124,6 +218,7 @@ pub(super) fn analyse<'a>(
         final_stage,
         unknown_target,
         shipped,
+        analysis_limit: a.limit_reached,
     }
 }
 
@@ -141,6 +236,7 @@ impl Analyser<'_> {
                     ));
                 }
                 scope = self.start_stage(i, inst);
+                self.note_limit(inst);
                 continue;
             }
             let in_stage = !self.stages.is_empty();
@@ -160,7 +256,7 @@ impl Analyser<'_> {
                     &mut data,
                 );
                 self.resolve_copy_sources(inst, s, &scope, &mut data);
-                data.visible = visible_names(&scope);
+                data.visible = visible_names(&mut scope);
             } else {
                 let empty = HashMap::new();
                 expand_instruction(
@@ -172,9 +268,10 @@ impl Analyser<'_> {
                     &empty,
                     &mut data,
                 );
-                data.visible = visible_names(&self.globals);
+                data.visible = visible_names(&mut self.globals);
             }
             self.data[i] = data;
+            self.note_limit(inst);
         }
         if let Some(last) = self.stages.last_mut() {
             last.end = ast.instructions.len();
@@ -185,8 +282,18 @@ impl Analyser<'_> {
         }
     }
 
+    fn note_limit(&mut self, inst: &Instruction) {
+        if self.limit_reached.is_none() && self.globals.budget.was_exceeded() {
+            self.limit_reached = Some(inst.span);
+        }
+    }
+
     fn start_stage(&mut self, i: usize, inst: &Instruction) -> Scope {
         let index = self.stages.len();
+        // The stage before this one can now be named by `FROM` and `--from`.
+        if let Some(name) = self.stages.last().and_then(|s| s.name.as_ref()) {
+            self.named.insert(name.value.clone(), index - 1);
+        }
         let words = inst.words();
         let image_word = words.first().cloned().unwrap_or(Word {
             text: String::new(),
@@ -257,17 +364,36 @@ impl Analyser<'_> {
         };
         let mut scope = Scope {
             base_may_define: !matches!(base, Base::Scratch),
+            budget: self.globals.budget.clone(),
             ..Scope::default()
         };
         if let Base::Stage(p) = base {
-            if let Some((env, args)) = self.stage_env.get(p) {
-                scope.env.clone_from(env);
-                scope.args.clone_from(args);
-            }
             scope.base_may_define = self.chain_has_image(p);
+            if let Some((env, args)) = self.stage_env.get(p) {
+                let names_cost: usize = env
+                    .keys()
+                    .chain(args.keys())
+                    .map(|k| k.len() + ENTRY_COST)
+                    .sum();
+                let values_cost: usize = env.values().chain(args.values()).map(Var::len).sum();
+                if scope.budget.spend(names_cost + values_cost) {
+                    scope.env.clone_from(env);
+                    scope.args.clone_from(args);
+                    scope.names_cost = names_cost;
+                } else {
+                    // Past the budget nothing is inherited: every name may be defined, with
+                    // a value nobody knows.
+                    scope.base_may_define = true;
+                }
+            }
         }
-        data.visible = visible_names(&scope);
+        data.visible = visible_names(&mut scope);
         self.data[i] = data;
+        self.has_image.push(match &base {
+            Base::Stage(p) => self.chain_has_image(*p),
+            Base::Scratch => false,
+            _ => true,
+        });
         self.stages.push(Stage {
             index,
             name,
@@ -280,30 +406,21 @@ impl Analyser<'_> {
         scope
     }
 
-    fn chain_has_image(&self, mut stage: usize) -> bool {
-        for _ in 0..=self.stages.len() {
-            match self.stages.get(stage).map(|s| &s.base) {
-                Some(Base::Stage(p)) if *p < stage => stage = *p,
-                Some(Base::Scratch) => return false,
-                _ => return true,
-            }
-        }
-        true
+    /// Whether the `FROM` chain of `stage` reaches an image (not `scratch`), whose
+    /// environment may define names. Known for every stage already created.
+    fn chain_has_image(&self, stage: usize) -> bool {
+        self.has_image.get(stage).copied().unwrap_or(true)
     }
 
+    /// The last stage named `name` before stage `before` (the current or the next stage).
     fn stage_named(&self, name: &str, before: usize) -> Option<usize> {
         if !is_valid_stage_name(name) {
             return None;
         }
-        self.stages[..before]
-            .iter()
-            .rev()
-            .find(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(name))
-            })
-            .map(|s| s.index)
+        self.named
+            .get(&name.to_ascii_lowercase())
+            .copied()
+            .filter(|&s| s < before)
     }
 
     fn resolve_copy_sources(
@@ -385,7 +502,21 @@ impl Analyser<'_> {
     }
 }
 
-fn visible_names(scope: &Scope) -> Vec<(String, bool)> {
+/// The names visible in `scope`, computed once per set of names (and empty past the budget).
+fn visible_names(scope: &mut Scope) -> Arc<Vec<(String, bool)>> {
+    if let Some(v) = &scope.visible {
+        return Arc::clone(v);
+    }
+    let names = if scope.budget.spend(scope.names_cost) {
+        Arc::new(sorted_names(scope))
+    } else {
+        Arc::default()
+    };
+    scope.visible = Some(Arc::clone(&names));
+    names
+}
+
+fn sorted_names(scope: &Scope) -> Vec<(String, bool)> {
     let mut names: Vec<(String, bool)> = scope
         .env
         .keys()
@@ -402,10 +533,16 @@ fn visible_names(scope: &Scope) -> Vec<(String, bool)> {
     names
 }
 
-/// Expands one word; records references to names nothing declares.
+/// Expands one word; records references to names nothing declares. What the expansion
+/// adds to the text is paid from the budget: past it, a longer value is unknown.
 fn expand_value(raw: &str, span: Span, escape: char, scope: &Scope, data: &mut InstrData) -> Value {
-    match expand::expand_word(raw, escape, scope) {
+    let limit = expand::MAX_EXPANDED_LEN.min(raw.len().saturating_add(scope.budget.remaining()));
+    match expand::expand_word_within(raw, escape, scope, limit) {
         Ok(e) => {
+            scope.budget.spend(e.value.len().saturating_sub(raw.len()));
+            if e.too_long {
+                scope.budget.exceeded();
+            }
             for r in &e.refs {
                 if r.guarded || r.is_positional_or_special() || scope.declares(&r.name) {
                     continue;
@@ -515,7 +652,7 @@ fn expand_instruction(
                         Some(v) if !v.unknown => Var::Known(v.text.clone()),
                         _ => Var::Unknown,
                     };
-                    scope.env.insert(key.text.clone(), var);
+                    scope.set_env(key.text.clone(), var);
                 }
                 data.pairs.push(Pair { key, value });
             }
@@ -544,11 +681,14 @@ fn expand_instruction(
                         Var::Known(d.text.clone())
                     }
                 } else if in_stage {
-                    globals.get(&name).cloned().unwrap_or(Var::Unknown)
+                    match globals.get(&name) {
+                        Some(Var::Known(v)) if scope.budget.spend(v.len()) => Var::Known(v.clone()),
+                        _ => Var::Unknown,
+                    }
                 } else {
                     Var::Unknown
                 };
-                scope.args.insert(name, var);
+                scope.set_arg(name, var);
                 data.pairs.push(Pair {
                     key,
                     value: default,
@@ -706,6 +846,97 @@ mod tests {
                 Some("two words-x")
             );
             assert_eq!(df.instr(2).data.pairs[0].key.known(), Some("k"));
+        });
+    }
+
+    use std::fmt::Write as _;
+
+    fn quick<R>(src: &str, f: impl FnOnce(&Dockerfile<'_>) -> R) -> R {
+        let start = std::time::Instant::now();
+        let r = analyse(src, f);
+        let took = start.elapsed();
+        assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+        r
+    }
+
+    #[test]
+    fn doubling_args_are_not_expanded_without_end() {
+        // A Dockerfile "billion laughs": every line doubles the value of the line before.
+        let mut src = String::from("ARG A0=ab\n");
+        for i in 1..80 {
+            let _ = writeln!(src, "ARG A{i}=${{A{0}}}${{A{0}}}", i - 1);
+        }
+        src.push_str("FROM alpine:$A79\nARG A3\nUSER $A3\n");
+        quick(&src, |df| {
+            assert!(matches!(df.stages[0].base, Base::Unresolved));
+            assert!(df.stages[0].image.unknown);
+            // 2^20 bytes is the longest value: `A19` has it, `A20` would be twice as long.
+            let limit = df.analysis_limit.unwrap();
+            assert_eq!(&df.file.text[limit.range()], "ARG A20=${A19}${A19}");
+            // Early values are short and known.
+            assert_eq!(df.instr(82).data.args[0].known(), Some("abababababababab"));
+        });
+    }
+
+    #[test]
+    fn values_copied_into_many_stages_stop_at_the_budget() {
+        let big = "v".repeat(400 * 1024);
+        let mut src = format!("FROM alpine:3.20 AS s0\nENV BIG={big}\n");
+        for i in 1..200 {
+            let _ = write!(src, "FROM s{} AS s{i}\nUSER $BIG\n", i - 1);
+        }
+        quick(&src, |df| {
+            // The first stages inherit the value; once the budget is spent, later ones know
+            // only that something may define it.
+            let first = df.instr(3);
+            assert_eq!(first.data.args[0].known().map(str::len), Some(big.len()));
+            let last = df.instr(df.ast.instructions.len() - 1);
+            assert!(last.data.args[0].unknown);
+            assert!(last.data.undeclared.iter().all(|u| u.base_may_define));
+            assert!(df.analysis_limit.is_some());
+        });
+    }
+
+    #[test]
+    fn many_names_and_growing_values_stay_bounded() {
+        let mut src = String::new();
+        for i in 0..40_000 {
+            let _ = writeln!(src, "ARG A{i}");
+        }
+        src.push_str("FROM alpine:3.20\n");
+        for i in 1..20_000 {
+            let _ = writeln!(src, "ENV V{i}=${{V{}}}x", i - 1);
+        }
+        src.push_str("RUN echo\n");
+        quick(&src, |df| {
+            let n = df.ast.instructions.len();
+            // Early on the names are listed; the last instructions are past the budget.
+            assert_eq!(
+                df.instr(1).data.visible.len(),
+                2 + super::AUTOMATIC_ARGS.len()
+            );
+            assert!(df.instr(n - 1).data.visible.is_empty());
+            assert!(
+                df.instr(n - 2).data.pairs[0]
+                    .value
+                    .as_ref()
+                    .unwrap()
+                    .unknown
+            );
+        });
+    }
+
+    #[test]
+    fn instructions_that_declare_nothing_share_the_visible_names() {
+        let src = "FROM alpine:3.20\nARG A=1\nRUN echo\nRUN echo\nENV B=2\nRUN echo\n";
+        analyse(src, |df| {
+            let v = |i: usize| std::sync::Arc::clone(&df.instr(i).data.visible);
+            assert!(std::sync::Arc::ptr_eq(&v(2), &v(3)));
+            assert!(std::sync::Arc::ptr_eq(&v(1), &v(2)));
+            assert!(!std::sync::Arc::ptr_eq(&v(3), &v(4)));
+            assert!(v(5).contains(&("B".to_owned(), true)));
+            assert!(v(5).contains(&("A".to_owned(), false)));
+            assert_eq!(df.analysis_limit, None);
         });
     }
 }

@@ -25,10 +25,17 @@
 //! failure is ignored (`sha256sum -c x || true`), or whose status a later pipe stage
 //! hides, guards nothing; a check that runs only on some paths (an `if` branch, after `||`)
 //! guards only commands on the same path.
+//!
+//! The first use of a downloaded file is looked for among the [`MAX_USE_DISTANCE`]
+//! commands after the download: a script of thousands of downloads would otherwise cost
+//! every download a walk over the rest of the script.
 
 use crate::knowledge::commands::{self, Download, DownloadTarget, ShellOption};
 use crate::source::Span;
 use crate::syntax::shell::{Command, CommandView, Connector, Context, Pipeline, Script};
+
+/// Commands after a download searched for its first use.
+pub const MAX_USE_DISTANCE: usize = 256;
 
 /// What a check establishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -711,14 +718,32 @@ pub struct UnverifiedDownload<'a> {
 pub fn unverified_downloads(script: &Script, shell_pipefail: bool) -> Vec<UnverifiedDownload<'_>> {
     let all = commands::downloads(script);
     let checks = checks(script);
+    // Each command's words as `file_name` reads them, to skip commands that cannot name a
+    // file before asking `file_use`.
+    let words: Vec<String> = if all.is_empty() {
+        Vec::new()
+    } else {
+        script
+            .commands()
+            .map(|c| {
+                let joined: Vec<&str> = c.words.iter().map(|w| w.text.as_str()).collect();
+                normalise(&joined.join("\n"))
+            })
+            .collect()
+    };
     // The first use of each downloaded file.
     let uses: Vec<Option<(&Command, UseKind)>> = all
         .iter()
         .map(|d| match &d.target {
-            DownloadTarget::File(f) => script
-                .commands()
-                .skip(d.command.index + 1)
-                .find_map(|c| file_use(c, f).map(|k| (c, k))),
+            DownloadTarget::File(f) => {
+                let name = file_name(f);
+                script
+                    .commands()
+                    .skip(d.command.index + 1)
+                    .take(MAX_USE_DISTANCE)
+                    .filter(|c| words.get(c.index).is_none_or(|w| w.contains(name.as_str())))
+                    .find_map(|c| file_use(c, f).map(|k| (c, k)))
+            }
             DownloadTarget::Stdout => script
                 .downstream(d.command.index)
                 .into_iter()

@@ -49,6 +49,11 @@ use regex::{Regex, RegexBuilder};
 /// Deepest nesting of `${NAME<op>${…}}` words accepted before [`ExpandErrorKind::TooDeep`].
 pub const MAX_NESTING: usize = 64;
 
+/// Longest text [`expand_word`] produces (1 MiB). Each `ARG B=$A$A` doubles a value, so a
+/// few dozen lines would otherwise ask for more memory than any machine has; a longer
+/// result is unknown instead (see [`expand_word_within`]).
+pub const MAX_EXPANDED_LEN: usize = 1024 * 1024;
+
 /// What an environment knows about a name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lookup<'a> {
@@ -165,6 +170,8 @@ pub struct Expanded {
     /// Every reference that was looked up, in source order (nested ones included, also
     /// those in a default that was not used, since `BuildKit` evaluates them too).
     pub refs: Vec<VarRef>,
+    /// The result would have been longer than the limit: it is unknown for that reason.
+    pub too_long: bool,
 }
 
 /// The result of [`expand_words`].
@@ -223,13 +230,35 @@ pub enum ExpandErrorKind {
 /// Expands `input` as one word (`BuildKit`'s `ProcessWord`): quotes removed, variables
 /// substituted, white space kept.
 pub fn expand_word(input: &str, escape: char, env: &dyn Env) -> Result<Expanded, ExpandError> {
+    expand_word_within(input, escape, env, MAX_EXPANDED_LEN)
+}
+
+/// [`expand_word`] producing at most `max_len` bytes: when the result (or any part of it
+/// on the way) would be longer, it is unknown and `value` is the input as written. Nothing
+/// longer than `max_len` is ever built, whatever the values in `env`.
+pub fn expand_word_within(
+    input: &str,
+    escape: char,
+    env: &dyn Env,
+    max_len: usize,
+) -> Result<Expanded, ExpandError> {
     let mut lexer = Lexer::new(input, escape, env);
-    let mut out = StringSink::with_capacity(input.len());
+    lexer.limit = max_len;
+    let mut out = StringSink::with_capacity(input.len().min(max_len), max_len);
     lexer.run(&mut out, None, false)?;
+    if out.overflow || lexer.overflow {
+        return Ok(Expanded {
+            value: input.to_owned(),
+            unknown: true,
+            refs: lexer.refs,
+            too_long: true,
+        });
+    }
     Ok(Expanded {
         value: out.text,
         unknown: out.unknown,
         refs: lexer.refs,
+        too_long: false,
     })
 }
 
@@ -242,7 +271,10 @@ pub fn expand_words(
     env: &dyn Env,
 ) -> Result<ExpandedWords, ExpandError> {
     let mut lexer = Lexer::new(input, escape, env);
-    let mut out = FieldsSink::default();
+    let mut out = FieldsSink {
+        limit: MAX_EXPANDED_LEN,
+        ..FieldsSink::default()
+    };
     lexer.run(&mut out, None, false)?;
     out.flush();
     Ok(ExpandedWords {
@@ -278,33 +310,51 @@ trait Sink {
     fn mark_unknown(&mut self);
 }
 
-#[derive(Default)]
+/// One string of at most `limit` bytes; what would go past the limit is dropped and the
+/// text marked unknown and `overflow`.
 struct StringSink {
     text: String,
     unknown: bool,
+    limit: usize,
+    overflow: bool,
 }
 
 impl StringSink {
-    fn with_capacity(n: usize) -> Self {
+    fn with_capacity(n: usize, limit: usize) -> Self {
         Self {
             text: String::with_capacity(n),
             unknown: false,
+            limit,
+            overflow: false,
         }
+    }
+
+    fn push_str(&mut self, s: &str) {
+        if self.overflow || self.text.len() + s.len() > self.limit {
+            self.overflow = true;
+            self.unknown = true;
+        } else {
+            self.text.push_str(s);
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
     }
 }
 
 impl Sink for StringSink {
     fn bare(&mut self, c: char) {
-        self.text.push(c);
+        self.push(c);
     }
     fn literal(&mut self, c: char) {
-        self.text.push(c);
+        self.push(c);
     }
     fn literal_str(&mut self, s: &str) {
-        self.text.push_str(s);
+        self.push_str(s);
     }
     fn expansion(&mut self, s: &str, unknown: bool) {
-        self.text.push_str(s);
+        self.push_str(s);
         self.unknown |= unknown;
     }
     fn mark_unknown(&mut self) {
@@ -323,11 +373,15 @@ impl Sink for Discard {
     fn mark_unknown(&mut self) {}
 }
 
+/// Fields of at most `limit` bytes in all; beyond it text is dropped and the result
+/// marked unknown.
 #[derive(Default)]
 struct FieldsSink {
     fields: Vec<String>,
     current: String,
     unknown: bool,
+    limit: usize,
+    used: usize,
 }
 
 impl FieldsSink {
@@ -336,6 +390,19 @@ impl FieldsSink {
             self.fields.push(std::mem::take(&mut self.current));
         }
     }
+
+    fn push_str(&mut self, s: &str) {
+        if self.used + s.len() > self.limit {
+            self.unknown = true;
+        } else {
+            self.used += s.len();
+            self.current.push_str(s);
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
 }
 
 impl Sink for FieldsSink {
@@ -343,18 +410,18 @@ impl Sink for FieldsSink {
         if c.is_whitespace() {
             self.flush();
         } else {
-            self.current.push(c);
+            self.push(c);
         }
     }
     fn literal(&mut self, c: char) {
-        self.current.push(c);
+        self.push(c);
     }
     fn literal_str(&mut self, s: &str) {
-        self.current.push_str(s);
+        self.push_str(s);
     }
     fn expansion(&mut self, s: &str, unknown: bool) {
         if unknown {
-            self.current.push_str(s);
+            self.push_str(s);
             self.unknown = true;
         } else {
             for c in s.chars() {
@@ -404,6 +471,10 @@ struct Lexer<'a> {
     env: &'a dyn Env,
     refs: Vec<VarRef>,
     depth: usize,
+    /// Longest text a nested word or a replacement may produce.
+    limit: usize,
+    /// Some part of the word went past `limit`.
+    overflow: bool,
 }
 
 impl<'a> Lexer<'a> {
@@ -417,6 +488,8 @@ impl<'a> Lexer<'a> {
             env,
             refs: Vec::new(),
             depth: 0,
+            limit: MAX_EXPANDED_LEN,
+            overflow: false,
         }
     }
 
@@ -589,9 +662,10 @@ impl<'a> Lexer<'a> {
             return Err(ExpandError::new(start, ExpandErrorKind::TooDeep));
         }
         self.depth += 1;
-        let mut word = StringSink::default();
+        let mut word = StringSink::with_capacity(0, self.limit);
         let found = self.run(&mut word, Some(stop), raw);
         self.depth -= 1;
+        self.overflow |= word.overflow;
         if found? {
             Ok(word)
         } else {
@@ -796,7 +870,11 @@ impl<'a> Lexer<'a> {
         };
         let repl = replacement.text.as_str();
         if all {
-            return Ok(Piece::known(replace_all(&pat, value, repl)));
+            if let Some(text) = replace_all(&pat, value, repl, self.limit) {
+                return Ok(Piece::known(text));
+            }
+            self.overflow = true;
+            return Ok(Piece::unknown(source));
         }
         Ok(match pat.find_at(value, 0) {
             Some((match_start, match_end)) => {
@@ -1004,8 +1082,9 @@ fn reverse_pattern(pattern: &str) -> String {
 /// Replaces every match like Go's `Regexp.ReplaceAllString`, which `BuildKit` uses: an
 /// empty match right after a match is skipped, and `$0`/`${0}` in the replacement stand
 /// for the match (`$$` for `$`; other `$name` references expand to nothing).
-fn replace_all(pattern: &Pattern, value: &str, replacement: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+/// `None` when the result would be longer than `limit`.
+fn replace_all(pattern: &Pattern, value: &str, replacement: &str, limit: usize) -> Option<String> {
+    let mut out = String::with_capacity(value.len().min(limit));
     let expand = replacement.contains('$');
     let mut last_end = 0;
     let mut search = 0;
@@ -1021,6 +1100,9 @@ fn replace_all(pattern: &Pattern, value: &str, replacement: &str) -> String {
                 out.push_str(replacement);
             }
         }
+        if out.len() > limit {
+            return None;
+        }
         last_end = match_end;
         let width = value[search..].chars().next().map_or(0, char::len_utf8);
         if search + width > match_end {
@@ -1032,7 +1114,7 @@ fn replace_all(pattern: &Pattern, value: &str, replacement: &str) -> String {
         }
     }
     out.push_str(&value[last_end..]);
-    out
+    (out.len() <= limit).then_some(out)
 }
 
 /// Go's template expansion for a regex without groups: `$$` is `$`, `$0`/`${0}` the whole
@@ -1103,6 +1185,44 @@ mod tests {
 
     fn word(input: &str) -> Expanded {
         expand_word(input, '\\', &EnvFn::new(lookup)).unwrap()
+    }
+
+    #[test]
+    fn results_longer_than_the_limit_are_unknown_and_never_built() {
+        let big = "x".repeat(1000);
+        let env: HashMap<&str, &str> = [("A", big.as_str()), ("P", "x")].into_iter().collect();
+        let ok = expand_word_within("$A$A", '\\', &env, 2000).unwrap();
+        assert_eq!((ok.value.len(), ok.unknown), (2000, false));
+        for input in [
+            "$A$A$A",
+            "pre-${A}${A}-post",
+            "${X:-$A$A$A}",
+            "${A//x/yyy}",
+            "${A//?/$A}",
+            "\"$A$A$A\"",
+        ] {
+            let e = expand_word_within(input, '\\', &env, 2000).unwrap();
+            assert!(e.unknown && e.too_long, "{input}");
+            assert_eq!(e.value, input, "the word stands as written");
+            assert!(e.refs.iter().any(|r| r.name == "A"), "{input}");
+        }
+        // The default limit: a value doubled 40 times is refused, not built.
+        let mut vars: HashMap<String, String> = HashMap::new();
+        vars.insert("A0".to_owned(), "ab".to_owned());
+        let start = std::time::Instant::now();
+        for i in 1..40 {
+            let e = expand_word(&format!("${{A{0}}}${{A{0}}}", i - 1), '\\', &vars).unwrap();
+            assert!(e.value.len() <= MAX_EXPANDED_LEN);
+            if e.unknown {
+                // What an ARG holding an unknown value reads as: nothing more to double.
+                vars.insert(format!("A{i}"), String::new());
+            } else {
+                vars.insert(format!("A{i}"), e.value);
+            }
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        let fields = expand_words("$A $A", '\\', &env).unwrap();
+        assert_eq!(fields.fields.len(), 2);
     }
 
     fn err(input: &str) -> ExpandError {
@@ -1475,7 +1595,10 @@ mod tests {
                     );
                 }
             }
-            assert_eq!(replace_all(&lit, value, "-"), replace_all(&re, value, "-"));
+            assert_eq!(
+                replace_all(&lit, value, "-", MAX_EXPANDED_LEN),
+                replace_all(&re, value, "-", MAX_EXPANDED_LEN)
+            );
             let rev = reverse_pattern(pattern);
             let lit = Pattern::new(&rev, true, true).unwrap();
             let re = compiled(&pattern_regex_source(&rev, true, true).unwrap());

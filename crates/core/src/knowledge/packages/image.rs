@@ -13,7 +13,9 @@ pub fn stage_chain(df: &Dockerfile<'_>, stage: usize) -> Vec<usize> {
     let mut chain = Vec::new();
     let mut cur = Some(stage);
     while let Some(s) = cur {
-        if chain.contains(&s) || s >= df.stages.len() {
+        // A stage is built from an earlier one: the chain only goes down (this also ends a
+        // loop without searching the chain).
+        if chain.last().is_some_and(|&last| s >= last) || s >= df.stages.len() {
             break;
         }
         chain.push(s);
@@ -127,6 +129,53 @@ pub fn env_before(df: &Dockerfile<'_>, index: usize, name: &str) -> Option<EnvVa
     })
 }
 
+/// [`env_before`] of `name` at every instruction (by index), in one pass over the file.
+pub fn env_values_before(df: &Dockerfile<'_>, name: &str) -> Vec<Option<EnvValue>> {
+    let value_of = |v: Option<&crate::dockerfile::Value>| match v {
+        Some(v) if !v.unknown => EnvValue::Set(v.text.clone()),
+        _ => EnvValue::Unknown,
+    };
+    let mut out = vec![None; df.data.len()];
+    let mut stage_env: Vec<Option<EnvValue>> = vec![None; df.stages.len()];
+    // The last `ENV` of the chain so far, and the last `ARG` of the stage.
+    let (mut env, mut arg): (Option<EnvValue>, Option<EnvValue>) = (None, None);
+    for instr in df.instructions() {
+        let Some(stage) = instr.stage() else { continue };
+        if df.stages.get(stage).is_some_and(|s| s.from == instr.index) {
+            env = match df.stages[stage].base {
+                Base::Stage(parent) if parent < stage => stage_env[parent].clone(),
+                _ => None,
+            };
+            arg = None;
+            out[instr.index].clone_from(&env);
+            stage_env[stage].clone_from(&env);
+            continue;
+        }
+        out[instr.index] = env.clone().or_else(|| arg.clone());
+        let named = || instr.data.pairs.iter().filter(|p| p.key.text == name);
+        match instr.keyword() {
+            Keyword::Env => {
+                if let Some(pair) = named().next_back() {
+                    env = Some(value_of(pair.value.as_ref()));
+                    if let Some(end) = stage_env.get_mut(stage) {
+                        end.clone_from(&env);
+                    }
+                }
+            }
+            Keyword::Arg => {
+                if let Some(pair) = named().next_back() {
+                    arg = Some(match df.build.args.get(name) {
+                        Some(v) => EnvValue::Set(v.clone()),
+                        None => value_of(pair.value.as_ref()),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// apt settings that change what `apt-get install` does.
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -193,30 +242,110 @@ pub fn apt_config_in_script(script: &Script, before: usize) -> AptConfig {
 pub fn apt_config_before(df: &Dockerfile<'_>, index: usize) -> AptConfig {
     let mut config = AptConfig::default();
     for instr in instructions_before(df, index) {
-        match instr.keyword() {
-            Keyword::Run => {
-                if let Some(script) = instr.script() {
-                    config.merge(apt_config_in_script(script, usize::MAX));
-                }
-            }
-            Keyword::Copy | Keyword::Add => {
-                let Some(dest) = instr.data.args.last() else {
-                    continue;
-                };
-                if !is_apt_config_path(&dest.text) {
-                    continue;
-                }
-                if instr.inst.heredocs.is_empty() {
-                    config.unknown = true;
-                }
-                for doc in &instr.inst.heredocs {
-                    config.merge(apt_config_text(&doc.content()));
-                }
-            }
-            _ => {}
-        }
+        config.merge(apt_config_of(&instr));
     }
     config
+}
+
+/// The apt settings one instruction makes.
+fn apt_config_of(instr: &Instr<'_>) -> AptConfig {
+    let mut config = AptConfig::default();
+    match instr.keyword() {
+        Keyword::Run => {
+            if let Some(script) = instr.script() {
+                config.merge(apt_config_in_script(script, usize::MAX));
+            }
+        }
+        Keyword::Copy | Keyword::Add => {
+            let Some(dest) = instr.data.args.last() else {
+                return config;
+            };
+            if !is_apt_config_path(&dest.text) {
+                return config;
+            }
+            if instr.inst.heredocs.is_empty() {
+                config.unknown = true;
+            }
+            for doc in &instr.inst.heredocs {
+                config.merge(apt_config_text(&doc.content()));
+            }
+        }
+        _ => {}
+    }
+    config
+}
+
+/// [`apt_config_before`] of every instruction (by index), in one pass over the file.
+pub fn apt_configs_before(df: &Dockerfile<'_>) -> Vec<AptConfig> {
+    let mut out = vec![AptConfig::default(); df.data.len()];
+    let mut stage_end = vec![AptConfig::default(); df.stages.len()];
+    let mut current = AptConfig::default();
+    for instr in df.instructions() {
+        let Some(stage) = instr.stage() else { continue };
+        if df.stages.get(stage).is_some_and(|s| s.from == instr.index) {
+            current = match df.stages[stage].base {
+                Base::Stage(parent) if parent < stage => stage_end[parent],
+                _ => AptConfig::default(),
+            };
+            out[instr.index] = current;
+            stage_end[stage] = current;
+            continue;
+        }
+        out[instr.index] = current;
+        current.merge(apt_config_of(&instr));
+        if let Some(end) = stage_end.get_mut(stage) {
+            *end = current;
+        }
+    }
+    out
+}
+
+/// The apt settings after each command of a script that writes apt configuration, in
+/// command order, each including the ones before it.
+fn apt_config_steps(script: &Script) -> Vec<(usize, AptConfig)> {
+    let mut config = AptConfig::default();
+    let mut out: Vec<(usize, AptConfig)> = Vec::new();
+    for (command, text) in super::texts_written_to(script, usize::MAX, &is_apt_config_path) {
+        config.merge(apt_config_text(&text));
+        match out.last_mut() {
+            Some(last) if last.0 == command => last.1 = config,
+            _ => out.push((command, config)),
+        }
+    }
+    out
+}
+
+/// [`apt_config_at`] for many commands of one Dockerfile: the earlier instructions and
+/// commands are read once, not once per command asked about.
+#[derive(Debug, Default)]
+pub struct AptConfigs {
+    before: Option<Vec<AptConfig>>,
+    /// The steps of the last `RUN` asked about (its instruction index).
+    steps: Option<(usize, Vec<(usize, AptConfig)>)>,
+}
+
+impl AptConfigs {
+    /// What [`apt_config_at`] answers.
+    pub fn at(
+        &mut self,
+        df: &Dockerfile<'_>,
+        index: usize,
+        run: &RunPackages<'_>,
+        command: usize,
+    ) -> AptConfig {
+        let before = self.before.get_or_insert_with(|| apt_configs_before(df));
+        let mut config = before.get(index).copied().unwrap_or_default();
+        if self.steps.as_ref().is_none_or(|(i, _)| *i != index) {
+            self.steps = Some((index, apt_config_steps(run.script)));
+        }
+        if let Some((_, steps)) = &self.steps {
+            let n = steps.partition_point(|(c, _)| *c < command);
+            if let Some((_, step)) = n.checked_sub(1).and_then(|i| steps.get(i)) {
+                config.merge(*step);
+            }
+        }
+        config
+    }
 }
 
 /// apt settings in effect for command `command` of the `RUN` at `index`: the ones made

@@ -673,6 +673,18 @@ pub fn text_written_to(
     before: usize,
     is_target: &dyn Fn(&str) -> bool,
 ) -> Vec<String> {
+    texts_written_to(script, before, is_target)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// [`text_written_to`], each text with the index of the command that writes it.
+pub fn texts_written_to(
+    script: &Script,
+    before: usize,
+    is_target: &dyn Fn(&str) -> bool,
+) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let writes = |op: RedirectOp| {
         matches!(
@@ -698,16 +710,16 @@ pub fn text_written_to(
         let tee_into_target =
             view.name() == Some("tee") && view.positional(&[]).iter().any(|w| is_target(&w.text));
         if into_target {
-            out.extend(printed_text(c));
+            out.extend(printed_text(c).into_iter().map(|t| (c.index, t)));
         }
         if tee_into_target {
             for up in script.upstream(c.index) {
-                out.extend(printed_text(up));
+                out.extend(printed_text(up).into_iter().map(|t| (c.index, t)));
             }
             out.extend(
                 c.redirects
                     .iter()
-                    .filter_map(|r| r.heredoc.as_ref().map(|h| h.body.clone())),
+                    .filter_map(|r| r.heredoc.as_ref().map(|h| (c.index, h.body.clone()))),
             );
         }
     }

@@ -928,6 +928,97 @@ RUN apt-get install x
 }
 
 #[test]
+fn env_values_in_one_pass_agree_with_the_per_instruction_answer() {
+    let src = "ARG X=global
+FROM python:3.12 AS base
+ENV PIP_NO_CACHE_DIR=off X=a
+ARG NPM_TOKEN
+ARG X
+RUN pip install a
+ENV X=$NPM_TOKEN
+FROM base AS app
+ARG PIP_NO_CACHE_DIR=1 Y
+RUN pip install b
+ENV PIP_NO_CACHE_DIR=
+FROM python:3.12
+ARG NPM_TOKEN=literal
+RUN pip install c
+ARG Y
+FROM app
+RUN pip install d
+";
+    for build_args in [vec![], vec![("Y", "from-cli"), ("NPM_TOKEN", "cli")]] {
+        let file = SourceFile::new(FileId(0), "Dockerfile", FileKind::Dockerfile, src);
+        let ast = dockerfile::parse(&file.text);
+        let build = BuildOptions {
+            args: build_args
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ..BuildOptions::default()
+        };
+        let df = Dockerfile::analyse(&file, &ast, &build);
+        let mut differ = std::collections::BTreeSet::new();
+        for name in ["PIP_NO_CACHE_DIR", "NPM_TOKEN", "X", "Y", "NOPE"] {
+            let all = image::env_values_before(&df, name);
+            for (i, value) in all.iter().enumerate() {
+                assert_eq!(*value, image::env_before(&df, i, name), "{name} at {i}");
+                differ.insert(format!("{value:?}"));
+            }
+        }
+        assert!(differ.len() >= 4, "{differ:?}");
+    }
+}
+
+#[test]
+fn apt_configs_in_one_pass_agree_with_the_per_command_answer() {
+    let src = "FROM debian:12 AS base
+RUN apt-get install a && echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/1 && apt-get install b
+FROM base AS app
+RUN apt-get install c; { echo 'APT::Get::Assume-Yes \"1\";'; } > /etc/apt/apt.conf.d/2; apt-get install d
+FROM debian:12
+RUN apt-get install e
+COPY <<EOF /etc/apt/apt.conf.d/01yes
+APT::Get::Assume-Yes \"true\";
+EOF
+RUN apt-get install f && echo x | tee /etc/apt/apt.conf.d/3 && apt-get install g
+FROM app
+COPY apt.conf /etc/apt/apt.conf.d/
+RUN apt-get install h
+";
+    with_df(src, |df| {
+        let mut apt = image::AptConfigs::default();
+        let all = image::apt_configs_before(df);
+        let mut asked = 0;
+        for instr in df.instructions() {
+            assert_eq!(all[instr.index], image::apt_config_before(df, instr.index));
+            let Some(script) = instr.script() else {
+                continue;
+            };
+            let run = RunPackages::new(script);
+            for inv in &run.invocations {
+                asked += 1;
+                assert_eq!(
+                    apt.at(df, instr.index, &run, inv.index()),
+                    image::apt_config_at(df, instr.index, &run, inv.index()),
+                    "{} command {}",
+                    instr.index,
+                    inv.index()
+                );
+            }
+        }
+        assert_eq!(asked, 8);
+        // The answers differ along the file (the test would pass on constant answers
+        // otherwise).
+        let run = RunPackages::new(df.instr(1).script().unwrap());
+        let (first, last) = (&run.invocations[0], &run.invocations[1]);
+        assert!(!apt.at(df, 1, &run, first.index()).no_recommends);
+        assert!(apt.at(df, 1, &run, last.index()).no_recommends);
+        assert!(all[10].unknown && all[10].no_recommends && all[10].assume_yes);
+    });
+}
+
+#[test]
 fn rpm_versions() {
     for (text, name, version) in [
         ("httpd-2.4.6", "httpd", Some("2.4.6")),

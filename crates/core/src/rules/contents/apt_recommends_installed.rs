@@ -57,6 +57,7 @@ declare_rule! {
 
 impl Rule for AptRecommendsInstalled {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        let mut apt = image::AptConfigs::default();
         for instr in df.instructions() {
             let Some(script) = instr.script() else {
                 continue;
@@ -71,7 +72,7 @@ impl Rule for AptRecommendsInstalled {
                 {
                     continue;
                 }
-                let config = image::apt_config_at(df, instr.index, &run, inv.index());
+                let config = apt.at(df, instr.index, &run, inv.index());
                 if config.no_recommends || config.unknown {
                     continue;
                 }

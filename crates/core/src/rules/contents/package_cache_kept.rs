@@ -86,6 +86,8 @@ declare_rule! {
 
 impl Rule for PackageCacheKept {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        // `PIP_NO_CACHE_DIR` at each instruction, read once when a pip command asks.
+        let mut pip_env: Option<Vec<Option<EnvValue>>> = None;
         for instr in df.shipped_instructions() {
             let Some(script) = instr.script() else {
                 continue;
@@ -99,7 +101,17 @@ impl Rule for PackageCacheKept {
                 if reported.contains(&cache)
                     || run.cleaned_after(cache, inv.index())
                     || image::cache_mounted(&instr, cache)
-                    || (cache == Cache::Pip && pip_cache_disabled(df, &instr, &run, inv.index()))
+                    || (cache == Cache::Pip && pip_cache_disabled(
+                            pip_env
+                                .get_or_insert_with(|| {
+                                    image::env_values_before(df, "PIP_NO_CACHE_DIR")
+                                })
+                                .get(instr.index)
+                                .cloned()
+                                .flatten(),
+                            &run,
+                            inv.index(),
+                        ))
                 {
                     continue;
                 }
@@ -116,8 +128,8 @@ impl Rule for PackageCacheKept {
 
 /// `PIP_NO_CACHE_DIR` is set for the command: in `ENV`/`ARG` (any value disables the cache,
 /// as pip reads it; an unknown value is not guessed) or exported earlier in the `RUN`.
-fn pip_cache_disabled(df: &Dockerfile<'_>, instr: &Instr<'_>, run: &RunPackages<'_>, command: usize) -> bool {
-    let in_env = match image::env_before(df, instr.index, "PIP_NO_CACHE_DIR") {
+fn pip_cache_disabled(env: Option<EnvValue>, run: &RunPackages<'_>, command: usize) -> bool {
+    let in_env = match env {
         Some(EnvValue::Set(v)) => !v.is_empty(),
         Some(EnvValue::Unknown) => true,
         None => false,

@@ -66,7 +66,7 @@ fn refreshes(inv: &Invocation<'_>) -> bool {
 
 impl Rule for UpdateWithoutInstall {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
-        let mut reported: Vec<Span> = Vec::new();
+        let mut reported: std::collections::HashSet<Span> = std::collections::HashSet::new();
         for instr in df.instructions() {
             let Some(script) = instr.script() else {
                 continue;
@@ -86,10 +86,9 @@ impl Rule for UpdateWithoutInstall {
                 let Some(install) = next_use(df, stage, instr.index, refresh.manager) else {
                     continue;
                 };
-                if reported.contains(&install.0) {
+                if !reported.insert(install.0) {
                     continue;
                 }
-                reported.push(install.0);
                 let line = cx.file().line_col(refresh.span().start).line;
                 let origin = Location::new(cx.file(), refresh.span());
                 cx.report(
@@ -118,9 +117,9 @@ impl Rule for UpdateWithoutInstall {
 /// it) that uses the index refreshed there: `(span, display)`. A later refresh of the same
 /// family, or an install that refreshes for itself, ends the search.
 fn next_use(df: &Dockerfile<'_>, stage: usize, index: usize, manager: Manager) -> Option<(Span, String)> {
-    let later = df.instructions().filter(|i| {
-        i.index > index && i.stage().is_some_and(|s| stage_chain(df, s).contains(&stage))
-    });
+    let later = (index + 1..df.data.len())
+        .map(|i| df.instr(i))
+        .filter(|i| i.stage().is_some_and(|s| stage_chain(df, s).contains(&stage)));
     for instr in later {
         let Some(script) = instr.script() else {
             continue;

@@ -86,10 +86,12 @@ impl Rule for AddInsteadOfCopy {
             let Some((_, sources)) = instr.data.args.split_last() else {
                 continue;
             };
+            let names: std::collections::HashSet<&str> =
+                instr.inst.heredocs.iter().map(|h| h.name.as_str()).collect();
             let heredoc = |text: &str| {
                 text.strip_prefix("<<").is_some_and(|rest| {
                     let name = rest.trim_start_matches('-').trim_matches(['"', '\'']);
-                    instr.inst.heredocs.iter().any(|h| h.name == name)
+                    names.contains(name)
                 })
             };
             let Some(source) = sources

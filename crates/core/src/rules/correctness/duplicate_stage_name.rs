@@ -58,15 +58,16 @@ declare_rule! {
 
 impl Rule for DuplicateStageName {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        // The first stage of each name (names are kept in lower case).
+        let mut first_of: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
         for (i, stage) in df.stages.iter().enumerate() {
             let Some(name) = &stage.name else { continue };
-            let Some(first) = df.stages[..i].iter().find(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(&name.value))
-            }) else {
+            let first = *first_of.entry(name.value.to_ascii_lowercase()).or_insert(i);
+            if first == i {
                 continue;
-            };
+            }
+            let first = &df.stages[first];
             let first_from = df.instr(first.from).span();
             let line = df.file.line_col(first_from.start).line;
             cx.report(

@@ -68,6 +68,7 @@ declare_rule! {
 
 impl Rule for NonInteractiveFlagMissing {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        let mut apt = image::AptConfigs::default();
         for instr in df.instructions() {
             let Some(script) = instr.script() else {
                 continue;
@@ -92,7 +93,7 @@ impl Rule for NonInteractiveFlagMissing {
                     continue;
                 }
                 if inv.manager == Manager::Apt {
-                    let config = image::apt_config_at(df, instr.index, &run, inv.index());
+                    let config = apt.at(df, instr.index, &run, inv.index());
                     if config.assume_yes || config.unknown {
                         continue;
                     }

@@ -1,3 +1,5 @@
+use std::rc::Rc;
+
 use crate::prelude::*;
 use crate::syntax::docker_glob::clean_path;
 
@@ -59,15 +61,34 @@ declare_rule! {
     }
 }
 
+/// The last `WORKDIR` of a stage so far, with the working directory it leaves when known.
+type Last<'d> = Option<(&'d Value, Option<Rc<str>>)>;
+
+/// Longest working directory followed (Linux's `PATH_MAX`): a longer one cannot exist, and
+/// following thousands of relative `WORKDIR`s would build paths as long as the file.
+const MAX_PATH_LEN: usize = 4096;
+
 impl Rule for WorkdirRelative {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        // One pass: each stage starts from the state of the stage it is built `FROM`.
+        let mut last_of_stage: Vec<Last<'_>> = vec![None; df.stages.len()];
         for instr in df.instructions() {
+            let Some(stage) = instr.stage() else { continue };
+            if instr.index == df.stages[stage].from {
+                last_of_stage[stage] = match df.stages[stage].base {
+                    Base::Stage(parent) if parent < stage => last_of_stage[parent].clone(),
+                    _ => None,
+                };
+                continue;
+            }
             if instr.keyword() != Keyword::Workdir {
                 continue;
             }
-            let (Some(stage), Some(value)) = (instr.stage(), instr.data.args.first()) else {
+            let Some(value) = instr.data.args.first() else {
                 continue;
             };
+            let previous = last_of_stage[stage].clone();
+            last_of_stage[stage] = Some((value, next_dir(value, previous.as_ref())));
             let path = value.text.trim();
             // An unknown value keeps its variable text: when it comes first, the path may be
             // absolute once expanded.
@@ -79,7 +100,7 @@ impl Rule for WorkdirRelative {
             } else {
                 format!("`WORKDIR {}` (= `{path}`)", value.raw.trim())
             };
-            let (against, help) = match previous_workdir(df, stage, instr.index) {
+            let (against, help) = match previous {
                 Some((prev, Some(dir))) => {
                     let line = df.file.line_col(prev.span.start).line;
                     let help = if value.unknown {
@@ -126,48 +147,21 @@ fn is_absolute(path: &str) -> bool {
     }
 }
 
-/// The last `WORKDIR` before instruction `before` in the stage and the stages it is built
-/// `FROM`, with the working directory it leaves when that is known: every `WORKDIR` up to it
-/// known and the first of them absolute (Unix paths only).
-fn previous_workdir<'d>(
-    df: &'d Dockerfile<'_>,
-    stage: usize,
-    before: usize,
-) -> Option<(&'d Value, Option<String>)> {
-    let mut chain = vec![stage];
-    let mut cur = stage;
-    while let Base::Stage(parent) = df.stages[cur].base {
-        if parent >= cur || chain.contains(&parent) {
-            break;
-        }
-        chain.push(parent);
-        cur = parent;
-    }
-    let mut last: Option<(&Value, Option<String>)> = None;
-    for &s in chain.iter().rev() {
-        for i in df.stages[s].body().filter(|&i| i < before) {
-            let instr = df.instr(i);
-            if instr.keyword() != Keyword::Workdir {
-                continue;
-            }
-            let Some(value) = instr.data.args.first() else {
-                continue;
-            };
-            let text = value.text.trim();
-            let dir = if value.unknown {
-                None
-            } else if text.starts_with('/') {
-                Some(clean_path(text))
-            } else {
-                last.as_ref()
-                    .and_then(|(_, dir)| dir.as_ref())
-                    .filter(|_| !is_absolute(text))
-                    .map(|dir| clean_path(&format!("{dir}/{text}")))
-            };
-            last = Some((value, dir));
-        }
-    }
-    last
+/// The working directory a `WORKDIR` leaves, when known: every `WORKDIR` up to it known and
+/// the first of them absolute (Unix paths only), and no longer than [`MAX_PATH_LEN`].
+fn next_dir(value: &Value, previous: Option<&(&Value, Option<Rc<str>>)>) -> Option<Rc<str>> {
+    let text = value.text.trim();
+    let dir = if value.unknown {
+        None
+    } else if text.starts_with('/') {
+        Some(clean_path(text))
+    } else {
+        previous
+            .and_then(|(_, dir)| dir.as_ref())
+            .filter(|_| !is_absolute(text))
+            .map(|dir| clean_path(&format!("{dir}/{text}")))
+    };
+    dir.filter(|d| d.len() <= MAX_PATH_LEN).map(Rc::from)
 }
 
 #[cfg(test)]

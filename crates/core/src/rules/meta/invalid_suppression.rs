@@ -5,7 +5,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a `# seaworthy: ignore[...]` directive that names a rule seaworthy does not
     /// know, or that gives no reason when the configuration sets
-    /// `require-suppression-reason = true`.
+    /// `require-suppression-reason = true`. A file's first 1,000 suppression codes are
+    /// honoured; a finding marks where the rest begin.
     ///
     /// ## Why is this bad?
     /// A typo in a suppression (`SW2O1`) suppresses nothing, while its author believes the
@@ -45,11 +46,22 @@ declare_rule! {
 
 impl Rule for InvalidSuppression {
     fn check_suppressions(&self, report: &SuppressionReport, cx: &mut Ctx<'_>) {
-        for d in &report.directives {
+        if let Some(code) = crate::suppress::first_unhonoured(&report.directives) {
+            cx.report(
+                code.span,
+                format!(
+                    "More than {} suppression codes in this file: from `{}` on they are not honoured",
+                    crate::suppress::MAX_CODES,
+                    code.text
+                ),
+            )
+            .help("Suppress whole files with `ignore-file[…]` or `per-file-ignores`, or fix the findings");
+        }
+        for (d, codes) in crate::suppress::honoured(&report.directives) {
             if d.origin != Origin::Seaworthy {
                 continue;
             }
-            for code in &d.codes {
+            for code in codes {
                 if code.rules.is_empty() {
                     cx.report(code.span, format!("`{}` is not a seaworthy rule code or name", code.text))
                         .help("Use a code such as SW201 or a name such as runs-as-root (see `seaworthy rules`)");

@@ -18,6 +18,12 @@ declare_rule! {
     /// it, but a key newer than seaworthy must not fail a build), and a YAML 1.1 boolean such
     /// as `yes` at *info* (compose reads it as a boolean, with a warning).
     ///
+    /// Input built to exhaust a checker is reported here too, at the place where a limit was
+    /// reached: a YAML alias that would expand to too many nodes (a "billion laughs" file),
+    /// nesting deeper than 128 levels, or Dockerfile variables that expand to more than 1 MiB
+    /// in one value or 32 MiB in all (`ARG B=$A$A` repeated doubles a value per line). From
+    /// there on the values concerned are treated as unknown; nothing is expanded further.
+    ///
     /// ## Why is this bad?
     /// Docker refuses to build a file it cannot parse, and a check that cannot read part of a
     /// file cannot vouch for it. A parse error in a rarely built Dockerfile is also a sign
@@ -55,6 +61,14 @@ declare_rule! {
 
 impl Rule for ParseError {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        if let Some(span) = df.analysis_limit {
+            cx.report(
+                span,
+                "Variables expand to more text than seaworthy analyses (a value over 1 MiB, or over 32 MiB copied in all): from here on such values are unknown",
+            )
+            .help("Check the `ARG`/`ENV` values: a value built by repeating another grows without bound")
+            .key("analysis-limit");
+        }
         let Some((first, rest)) = df.ast.errors.split_first() else {
             return;
         };

@@ -48,12 +48,12 @@ declare_rule! {
 
 impl Rule for UnusedSuppression {
     fn check_suppressions(&self, report: &SuppressionReport, cx: &mut Ctx<'_>) {
-        for d in &report.directives {
+        for (d, codes) in crate::suppress::honoured(&report.directives) {
             if d.origin != Origin::Seaworthy {
                 continue;
             }
             let all_unused = d.codes.iter().all(|c| !c.used);
-            for code in &d.codes {
+            for code in codes {
                 let Some(rule) = code.rules.first() else {
                     continue; // unknown codes are SW003's
                 };

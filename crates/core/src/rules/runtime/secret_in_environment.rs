@@ -1,5 +1,6 @@
 use crate::knowledge::secrets;
 use crate::prelude::*;
+use crate::source::to_u32;
 use crate::syntax::compose::{KeyValue, Project};
 
 declare_rule! {
@@ -86,11 +87,14 @@ fn check_entry(kv: &KeyValue, service: &str, place: Place, cx: &mut Ctx<'_>) {
     let Some(value) = &kv.value else { return };
     let raw = &value.value.raw;
     let name = &kv.key.value;
+    // The text no output may print in full: the credential, else the whole value.
+    let mut secret = raw.as_str();
     let message = if let Some(m) = secrets::scan(raw).first() {
+        secret = &raw[m.start..m.end];
         format!(
             "The value of `{name}` in service `{service}` contains a credential ({}): `{}`",
             m.label,
-            secrets::mask(&raw[m.start..m.end])
+            secrets::mask(secret)
         )
     } else if !value.value.interpolated
         && !is_switch_or_reference(raw)
@@ -115,7 +119,33 @@ fn check_entry(kv: &KeyValue, service: &str, place: Place, cx: &mut Ctx<'_>) {
             "Pass it with `build.secrets` and read it with `RUN --mount=type=secret`"
         }
     };
-    cx.report_item(&kv.key, message).help(help);
+    let at = secret_span(kv, secret, cx);
+    let finding = cx.report_item(&kv.key, message);
+    finding.help(help);
+    if let Some(at) = at {
+        finding.secret(at);
+    }
+}
+
+/// Where `secret` (part of the entry's value) is written in the file of the entry's key:
+/// the text itself when the value holds it as written, else the whole value. `None` when
+/// the value comes from another file.
+fn secret_span(kv: &KeyValue, secret: &str, cx: &Ctx<'_>) -> Option<Span> {
+    let value = kv.value.as_ref()?;
+    if value.file != kv.key.file {
+        return None;
+    }
+    let written = cx
+        .compose()
+        .and_then(|env| env.source(value.file))
+        .and_then(|src| src.text.get(value.span.range()));
+    match written.and_then(|w| w.rfind(secret).filter(|_| !secret.is_empty())) {
+        Some(at) => {
+            let start = value.span.start + to_u32(at);
+            Some(Span::new(start, start + to_u32(secret.len())))
+        }
+        None => Some(value.span),
+    }
 }
 
 impl Rule for SecretInEnvironment {

@@ -286,7 +286,7 @@ fn report_content(
             "Revoke the credential and remove it from `{path}`; {}",
             lowercase_first(&help(bc, path))
         ))
-        .related(Location::new(&shown, at), first.label)
+        .related_secret(Location::new(&shown, at), first.label)
         .key(format!("content:{path}:{}", first.kind));
     if !sender.shipped {
         finding.severity(Severity::Medium);

@@ -9,9 +9,9 @@ declare_rule! {
     /// not a commit id: a branch, a tag or no ref at all. Every stage is checked.
     ///
     /// An `ADD` of a remote file stays quiet when `--checksum` is given (its value may come
-    /// from a build argument), or when a later `RUN` of the stage checks the added file before
-    /// anything uses it (`echo "<sum>  /tmp/app.tgz" | sha256sum -c -`, `gpg --verify`), with a
-    /// check that fails the `RUN` (see SW506 for what counts). A Git ref pinned by
+    /// from a build argument), or when a later `RUN` of the stage (one of the next 100) checks
+    /// the added file before anything uses it (`echo "<sum>  /tmp/app.tgz" | sha256sum -c -`,
+    /// `gpg --verify`), with a check that fails the `RUN` (see SW506 for what counts). A Git ref pinned by
     /// `--checksum=<commit>` or by a full commit id (`#<40 hex digits>`, `?commit=…`,
     /// `?checksum=…`) is quiet.
     ///
@@ -118,12 +118,17 @@ fn is_commit(reference: &str) -> bool {
 }
 
 /// Whether a later `RUN` of the stage checks `file` before anything uses it.
-fn verified_later(df: &Dockerfile<'_>, instr: &Instr<'_>, file: &str) -> bool {
+fn verified_later(df: &Dockerfile<'_>, runs: &[usize], instr: &Instr<'_>, file: &str) -> bool {
     let Some(stage) = instr.stage() else {
         return false;
     };
     let end = df.stages[stage].end;
-    for later in (instr.index + 1..end).map(|i| df.instr(i)) {
+    let first = runs.partition_point(|&i| i <= instr.index);
+    let later_runs = runs[first..]
+        .iter()
+        .take_while(|&&i| i < end)
+        .take(MAX_LATER_RUNS);
+    for later in later_runs.map(|&i| df.instr(i)) {
         let Some(script) = later.script() else { continue };
         let pipefail = matches!(later.data.shell, ShellKind::Posix { pipefail: true, .. });
         if let Some(verified) = verification::verifies_before_use(script, file, pipefail) {
@@ -133,8 +138,17 @@ fn verified_later(df: &Dockerfile<'_>, instr: &Instr<'_>, file: &str) -> bool {
     false
 }
 
+/// `RUN`s after an `ADD` searched for the use of the file it downloads.
+const MAX_LATER_RUNS: usize = 100;
+
 impl Rule for RemoteAddUnverified {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
+        // The instructions with a shell script, in order.
+        let runs: Vec<usize> = df
+            .instructions()
+            .filter(|i| i.script().is_some())
+            .map(|i| i.index)
+            .collect();
         for instr in df.instructions() {
             if instr.keyword() != Keyword::Add || instr.data.args.len() < 2 {
                 continue;
@@ -158,7 +172,7 @@ impl Rule for RemoteAddUnverified {
                             }
                             _ => dest.text.clone(),
                         };
-                        if !dest.unknown && verified_later(df, &instr, &file) {
+                        if !dest.unknown && verified_later(df, &runs, &instr, &file) {
                             continue;
                         }
                         cx.report(

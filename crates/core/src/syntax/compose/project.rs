@@ -259,9 +259,10 @@ impl Loader<'_> {
         }
         let parsed = yaml::parse(&text, limits.max_depth);
         for e in &parsed.errors {
+            let too_deep = e.message.to_ascii_lowercase().contains("recursion limit");
             self.diagnostics.push(Diagnostic {
                 severity: Severity::Error,
-                kind: if e.message.contains("recursion limit") {
+                kind: if too_deep {
                     DiagnosticKind::TooDeep
                 } else {
                     DiagnosticKind::Syntax
@@ -269,7 +270,14 @@ impl Loader<'_> {
                 file: Some(index),
                 span: e.span,
                 path: String::new(),
-                message: e.message.clone(),
+                message: if too_deep {
+                    format!(
+                        "YAML nested deeper than {} levels: the rest of the file is not read",
+                        limits.max_depth
+                    )
+                } else {
+                    e.message.clone()
+                },
             });
         }
         // Interpolate every value scalar once.

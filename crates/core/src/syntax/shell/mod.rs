@@ -39,6 +39,11 @@ use crate::source::Span;
 /// Deeper input stops the parse with an [`ErrorKind::TooDeep`] error.
 pub const MAX_DEPTH: u32 = 64;
 
+/// Pipeline stages [`Script::downstream`] and [`Script::upstream`] look at on each side of
+/// a command, per pipeline. Real pipelines have a handful; a script of 20,000 `a | b | …`
+/// stages would otherwise cost every command a walk over all of them.
+pub const MAX_PIPE_NEIGHBOURS: usize = 32;
+
 /// Parses a `RUN` body (continuations and comment lines already removed by the Dockerfile
 /// parser; shell-level continuations may remain and are handled as the shell does).
 pub fn parse(src: &MappedText) -> Script {
@@ -452,6 +457,7 @@ impl Script {
     /// Commands that read the standard output of command `index` through a pipe: the later
     /// stages of its pipeline and of every pipeline that a compound command around it is a
     /// stage of (`{ curl …; } | sh`). Substitutions capture output, so the walk stops there.
+    /// At most [`MAX_PIPE_NEIGHBOURS`] stages of each pipeline are looked at.
     pub fn downstream(&self, index: usize) -> Vec<&Command> {
         self.pipe_neighbours(index, true)
     }
@@ -472,10 +478,17 @@ impl Script {
             let Some(pipeline) = self.pipelines.get(p) else {
                 break;
             };
-            for (k, stage) in pipeline.stages.iter().enumerate() {
-                if (later && k > s) || (!later && k < s) {
-                    found.extend(stage.commands.iter().filter_map(|&c| self.commands.get(c)));
-                }
+            let range = if later {
+                s.saturating_add(1)..s.saturating_add(1 + MAX_PIPE_NEIGHBOURS)
+            } else {
+                s.saturating_sub(MAX_PIPE_NEIGHBOURS)..s
+            };
+            for stage in pipeline
+                .stages
+                .get(range.start.min(pipeline.stages.len())..range.end.min(pipeline.stages.len()))
+                .unwrap_or_default()
+            {
+                found.extend(stage.commands.iter().filter_map(|&c| self.commands.get(c)));
             }
             let Some(block) = pipeline.block.and_then(|b| self.blocks.get(b)) else {
                 break;

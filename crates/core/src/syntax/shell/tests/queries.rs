@@ -339,3 +339,28 @@ fn find_and_children() {
     assert!(s.downstream(99).is_empty());
     assert!(!s.runs_conditionally(99) && !s.failure_ignored(99));
 }
+
+#[test]
+fn pipe_neighbours_stop_at_the_limit() {
+    let text = (0..100)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let s = sh(&text);
+    let names = |v: Vec<&Command>| -> Vec<String> {
+        v.iter()
+            .filter_map(|c| c.name())
+            .map(str::to_owned)
+            .collect()
+    };
+    let down = names(s.downstream(0));
+    assert_eq!(down.len(), MAX_PIPE_NEIGHBOURS);
+    assert_eq!(down.first().map(String::as_str), Some("c1"));
+    let up = names(s.upstream(99));
+    assert_eq!(up.len(), MAX_PIPE_NEIGHBOURS);
+    assert_eq!(up.last().map(String::as_str), Some("c98"));
+    // Near the middle, each side keeps its nearest stages.
+    let middle = names(s.upstream(50));
+    assert_eq!(middle.first().map(String::as_str), Some("c18"));
+    assert_eq!(names(s.downstream(97)), ["c98", "c99"]);
+}
