@@ -297,7 +297,7 @@ fn text_at<'o>(outcome: &'o RunOutcome, f: &Finding) -> &'o str {
     let file = outcome
         .files
         .iter()
-        .find(|s| s.path == f.location.path)
+        .find(|s| *s.path == *f.location.path)
         .unwrap();
     file.slice(f.location.span)
 }
@@ -502,7 +502,7 @@ fn a_compose_source_file_checks_its_inline_dockerfiles() {
     let outcome = engine::check(std::slice::from_ref(&file), &settings_for(&["SW101"]));
     let f = of_findings(&outcome.findings, "SW101");
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].location.path, "compose.yaml");
+    assert_eq!(&*f[0].location.path, "compose.yaml");
     assert_eq!(file.slice(f[0].location.span), "node");
 }
 
@@ -682,7 +682,7 @@ mod robustness {
                 prop_assert!(file.text.is_char_boundary(f.location.span.start as usize));
                 prop_assert!(file.text.is_char_boundary(f.location.span.end as usize));
                 for r in &f.related {
-                    prop_assert_eq!(&r.location.path, "compose.yaml");
+                    prop_assert_eq!(&*r.location.path, "compose.yaml");
                 }
                 if let Some(secret) = f.secret {
                     prop_assert!(secret.end as usize <= file.text.len());
