@@ -29,6 +29,12 @@ use seaworthy_report::{EmitOptions, Format, Report, ToolInfo};
 
 use crate::args::{CheckArgs, Cli, Command};
 
+/// mimalloc instead of the system allocator. A run makes millions of small, short-lived
+/// allocations on several threads; with glibc's allocator they took a fifth of the time
+/// of a 10,000-project run and grew faster than the input (bench/README.md has the figures).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn main() -> ExitCode {
