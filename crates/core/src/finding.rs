@@ -180,6 +180,7 @@ pub struct Finding {
     pub fix: Option<Box<Fix>>,
     pub related: Vec<Related>,
     /// Fingerprint anchor; by default the source text at the span, whitespace collapsed.
+    /// [`assign_fingerprints`] consumes it.
     pub key: Option<String>,
     /// Stable identity (32 hex digits), assigned by the engine.
     pub fingerprint: String,
@@ -347,8 +348,10 @@ pub fn assign_fingerprints(findings: &mut [Finding], sources: &[SourceFile]) {
             seen.clear();
             path = Some(Arc::clone(&finding.location.path));
         }
-        let key = match &finding.key {
-            Some(key) => key.clone(),
+        // The key has served its purpose once the fingerprint is made: dropping it keeps a
+        // run's memory down (a run may hold millions of findings).
+        let key = match finding.key.take() {
+            Some(key) => key,
             None => sources
                 .get(finding.file.0 as usize)
                 .map(|f| normalise_whitespace(f.slice(finding.location.span)))
