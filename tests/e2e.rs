@@ -173,6 +173,30 @@ fn assert_valid_sarif(v: &Value) {
 }
 
 #[test]
+fn sarif_of_a_directory_outside_the_current_one_has_absolute_uris() {
+    let d = Dir::new("outside");
+    d.write("app/Dockerfile", INSECURE);
+    // Run from the package directory: the temporary directory is not below it.
+    let o = Command::new(env!("CARGO_BIN_EXE_seaworthy"))
+        .args(["check", "--isolated", "--format", "sarif", "--exit-zero"])
+        .arg(&d.root)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_valid_sarif(&v);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let location = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        let uri = location["uri"].as_str().unwrap();
+        assert!(uri.starts_with("file:///"), "{uri}");
+        assert!(uri.ends_with("/app/Dockerfile"), "{uri}");
+        assert!(location.get("uriBaseId").is_none(), "{location}");
+    }
+}
+
+#[test]
 fn sarif_of_the_examples_validates() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let o = Command::new(env!("CARGO_BIN_EXE_seaworthy"))

@@ -17,7 +17,9 @@
 //! - `originalUriBaseIds`: `%SRCROOT%`, the scan root, with no absolute URI: every artifact
 //!   URI is relative to it, `/`-separated and percent-encoded (RFC 3986: everything but
 //!   unreserved characters, sub-delimiters, `@` and `/`), so results are stable across
-//!   machines. `columnKind` is `unicodeCodePoints`, as columns are counted everywhere.
+//!   machines. The one exception is a file named by an absolute path outside the current
+//!   directory (`seaworthy check /srv/app`): its URI is an absolute `file://` URI with no
+//!   base, as a relative reference to it could not be resolved. `columnKind` is `unicodeCodePoints`, as columns are counted everywhere.
 //! - `automationDetails.id` from [`EmitOptions::sarif_category`]. GitHub treats the part of
 //!   the id up to the last `/` as the analysis category, so a `/` is appended when the
 //!   category does not end with one (`seaworthy/app` → `seaworthy/app/`).
@@ -603,16 +605,42 @@ impl PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 impl ArtifactLocation {
+    /// A path as the tool prints it: relative to the scan root (`%SRCROOT%`), or, for a file
+    /// given by an absolute path outside it, an absolute `file://` URI with no base.
     fn relative(path: &str) -> Self {
-        Self {
-            uri: artifact_uri(path),
-            uri_base_id: SRCROOT,
+        match absolute_file_uri(path) {
+            Some(uri) => Self {
+                uri,
+                uri_base_id: None,
+            },
+            None => Self {
+                uri: artifact_uri(path),
+                uri_base_id: Some(SRCROOT),
+            },
         }
     }
+}
+
+/// `file:///…` for an absolute path (`/x/y`, or `C:/x` and `//server/share` on Windows);
+/// `None` for a relative one.
+fn absolute_file_uri(path: &str) -> Option<String> {
+    let b = path.as_bytes();
+    let drive = b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/';
+    if drive {
+        // The drive's colon is legal in a path segment of an absolute URI.
+        let (letter, rest) = path.split_at(2);
+        return Some(format!("file:///{letter}{}", artifact_uri(rest)));
+    }
+    if let Some(unc) = path.strip_prefix("//") {
+        return Some(format!("file://{}", artifact_uri(unc)));
+    }
+    path.starts_with('/')
+        .then(|| format!("file://{}", artifact_uri(path)))
 }
 
 #[derive(Serialize, Default)]
@@ -921,6 +949,29 @@ mod tests {
         assert_eq!(artifact_uri("c:/x"), "c%3A/x");
         assert_eq!(artifact_uri("@scope/a+b,c"), "@scope/a+b,c");
         assert_eq!(artifact_uri("back\\slash"), "back%5Cslash");
+    }
+
+    #[test]
+    fn absolute_paths_are_file_uris_without_a_base() {
+        let uri = |p: &str| serde_json::to_value(ArtifactLocation::relative(p)).unwrap();
+        assert_eq!(
+            uri("app/Dockerfile"),
+            serde_json::json!({"uri": "app/Dockerfile", "uriBaseId": SRCROOT})
+        );
+        assert_eq!(
+            uri("/srv/my app/Dockerfile"),
+            serde_json::json!({"uri": "file:///srv/my%20app/Dockerfile"})
+        );
+        assert_eq!(
+            uri("C:/work/Dockerfile"),
+            serde_json::json!({"uri": "file:///C:/work/Dockerfile"})
+        );
+        assert_eq!(
+            uri("//server/share/Dockerfile"),
+            serde_json::json!({"uri": "file://server/share/Dockerfile"})
+        );
+        // `../x` stays relative: a reference resolved against the scan root.
+        assert_eq!(uri("../x/Dockerfile")["uriBaseId"], SRCROOT);
     }
 
     /// RFC 3986 `relative-ref` with a path only: pchar, `/` and percent-encoded octets.
