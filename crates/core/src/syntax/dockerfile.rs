@@ -509,6 +509,15 @@ impl<'a> Parser<'a> {
             last_end = self.lines[self.pos].end;
             self.pos += 1;
         }
+        if joined.text.trim().is_empty() {
+            // The escape character alone (with blanks), continued only by comments and blank
+            // lines: there is no instruction here.
+            self.error(
+                Span::new(to_u32(at), to_u32(last_end.max(at))),
+                "line continuation with no instruction: the line holds only the escape character",
+            );
+            return;
+        }
         let mut inst = self.parse_line(&joined, 0);
         // Heredoc bodies follow the instruction's last line.
         let heredoc_target = match &mut inst.trigger {
@@ -593,8 +602,9 @@ impl<'a> Parser<'a> {
     /// `from` in `line`.
     fn parse_line(&mut self, line: &MappedText, depth: usize) -> Instruction {
         let text = line.text.as_str();
-        let trimmed_start = text.len() - text.trim_start().len();
         let body_end = text.trim_end().len();
+        // A text of blanks only has nothing to start at but its end.
+        let trimmed_start = (text.len() - text.trim_start().len()).min(body_end);
         let kw_end = text[trimmed_start..body_end]
             .find(is_split_space)
             .map_or(body_end, |i| trimmed_start + i);
@@ -1718,6 +1728,35 @@ mod tests {
         let ast = parse(src);
         assert_eq!(ast.errors.len(), 1);
         assert_eq!(&src[ast.errors[0].span.range()], "<<EOF");
+    }
+
+    #[test]
+    fn continuation_of_blanks_only_is_an_error_on_its_line() {
+        // Found by the fuzzer: blanks before the escape character, then only comments.
+        for src in [
+            "FROM a\n\t\t\\\n# c\n",
+            "FROM a\n\\\n\t\t\\\n# c",
+            "FROM a\n  \\\n\n",
+        ] {
+            let ast = parse(src);
+            assert_eq!(ast.instructions.len(), 1, "{src:?}");
+            assert_eq!(ast.errors.len(), 1, "{src:?}");
+            assert!(ast.errors[0].message.contains("no instruction"));
+            let start = ast.errors[0].span.start as usize;
+            assert_eq!(src[..start].matches('\n').count(), 1, "{src:?}: on line 2");
+            assert_eq!(
+                &src[start..=start],
+                "\\",
+                "{src:?}: at the escape character"
+            );
+        }
+        // A continued line that does reach an instruction is that instruction.
+        let ast = parse("FROM a\n  \\\n# c\nRUN x\n");
+        assert!(ast.errors.is_empty(), "{:?}", ast.errors);
+        assert_eq!(ast.instructions[1].keyword, Keyword::Run);
+        // An ONBUILD whose trigger is blanks only.
+        let ast = parse("FROM a\nONBUILD \t\\\n\t\t\\\n");
+        assert_eq!(ast.instructions.len(), 2);
     }
 
     #[test]
