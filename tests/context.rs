@@ -344,3 +344,45 @@ fn context_command_explains_what_is_sent_and_why() {
     assert_eq!(nm["in_context"], false);
     assert_eq!(nm["pattern"]["line"], 3);
 }
+
+#[test]
+fn contexts_are_walked_only_when_a_context_rule_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    leaky_project(dir.path());
+    // A context larger than the configured bound: walking it says so.
+    write(
+        dir.path(),
+        "seaworthy.toml",
+        "[rules.context]\nmax-files = 2\n",
+    );
+    let run = |select: &str, ignore: &str| {
+        let out = seaworthy(
+            dir.path(),
+            &[
+                "check",
+                "--config",
+                "seaworthy.toml",
+                "--select",
+                select,
+                "--ignore",
+                ignore,
+                "--format",
+                "json",
+                "--exit-zero",
+            ],
+        );
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let walked = json["diagnostics"].as_array().unwrap().iter().any(|d| {
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("more than 2 entries")
+        });
+        let findings = json["findings"].as_array().unwrap().len();
+        (walked, findings)
+    };
+    assert!(run("SW304", "SW001").0, "SW304 reads the context");
+    let (walked, findings) = run("all", "SW304,SW305,SW306,SW308");
+    assert!(!walked, "no rule that reads the context: not walked");
+    assert!(findings > 0, "the other rules still ran");
+}

@@ -685,12 +685,13 @@ fn run(
             }),
         }
     }
+    let reads_contexts = settings.reads_build_contexts();
     let results: Vec<(FileFindings, Vec<RunDiagnostic>)> = units
         .par_iter()
         .map(|unit| {
             let mut diags = Vec::new();
             let planned = match (contexts, unit.context) {
-                (Contexts::Planned(plan), Some(c)) => match plan.load(c) {
+                (Contexts::Planned(plan), Some(c)) if reads_contexts => match plan.load(c) {
                     Some(Ok(ctx)) => {
                         diags.extend(ctx.diagnostics().iter().cloned());
                         Some(ctx)
@@ -1260,6 +1261,9 @@ fn load_context(
     dockerfile: Option<(&Path, &str)>,
     settings: &Settings,
 ) -> Option<BuildContext> {
+    if !settings.reads_build_contexts() {
+        return None;
+    }
     let shown_root = input::relative_to(dir, base).unwrap_or_else(|| input::slash_path(dir));
     let shown_root = if shown_root == "." {
         String::new()

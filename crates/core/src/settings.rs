@@ -16,6 +16,10 @@ use crate::finding::Severity;
 use crate::rule::{Rule, RuleMeta, Step};
 use crate::rules;
 
+/// The rules that read a Dockerfile's build context (`Ctx::context`); a meta-test keeps the
+/// list complete.
+pub const CONTEXT_RULES: [&str; 4] = ["SW304", "SW305", "SW306", "SW308"];
+
 /// Default limit on the size of a file seaworthy reads (1 MiB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
@@ -430,6 +434,12 @@ impl Settings {
 
     pub fn is_enabled(&self, rule: usize) -> bool {
         self.enabled.get(rule).copied().unwrap_or(false)
+    }
+
+    /// Whether any enabled rule reads build contexts ([`CONTEXT_RULES`]): when none does, a
+    /// run does not walk them.
+    pub fn reads_build_contexts(&self) -> bool {
+        CONTEXT_RULES.iter().any(|code| self.is_code_enabled(code))
     }
 
     /// Whether the rule with this code is enabled.

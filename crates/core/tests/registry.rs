@@ -153,6 +153,24 @@ fn every_rule_file_is_registered() {
     }
 }
 
+/// A run walks build contexts only when a rule in `CONTEXT_RULES` is enabled, so every rule
+/// that reads the context must be in that list (and every rule in it must read it).
+#[test]
+fn context_rules_are_the_rules_that_read_the_context() {
+    use seaworthy_core::settings::CONTEXT_RULES;
+    let mut readers = BTreeSet::new();
+    for m in metas() {
+        let file = m.source.rsplit_once(':').unwrap().0;
+        let i = file.find("src/rules/").unwrap();
+        let text = std::fs::read_to_string(crate_dir().join(&file[i..])).unwrap();
+        if text.contains(".context()") {
+            readers.insert(m.code);
+        }
+    }
+    let listed: BTreeSet<&str> = CONTEXT_RULES.into_iter().collect();
+    assert_eq!(readers, listed);
+}
+
 /// Every rule has a fixture case that fires and one that stays quiet.
 #[test]
 fn every_rule_has_firing_and_quiet_fixtures() {
