@@ -10,23 +10,13 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use seaworthy_core::engine;
-use seaworthy_core::settings::{Options, Overrides, Settings};
+use seaworthy_core::settings::Settings;
 use seaworthy_core::source::{FileId, FileKind, SourceFile};
 use seaworthy_core::syntax::compose::{self, LoadOptions};
 use seaworthy_core::syntax::dockerignore::IgnoreFile;
 use seaworthy_core::syntax::{MappedText, shell};
 
-static ALL_RULES: LazyLock<Settings> = LazyLock::new(|| {
-    Settings::resolve(
-        &Options::default(),
-        &Overrides {
-            select: Some(vec!["all".to_owned()]),
-            today: Some(common::test_date()),
-            ..Overrides::default()
-        },
-    )
-    .unwrap()
-});
+static ALL_RULES: LazyLock<Settings> = LazyLock::new(|| common::settings_for(&["all"]));
 
 /// Time one input may take in a debug build (the fuzz targets allow 10 s in release).
 const LIMIT: Duration = Duration::from_secs(10);

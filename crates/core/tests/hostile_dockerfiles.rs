@@ -12,20 +12,10 @@ use std::time::{Duration, Instant};
 
 use seaworthy_core::engine;
 use seaworthy_core::finding::Finding;
-use seaworthy_core::settings::{Options, Overrides, Settings};
+use seaworthy_core::settings::Settings;
 use seaworthy_core::source::{FileId, FileKind, SourceFile};
 
-static ALL_RULES: LazyLock<Settings> = LazyLock::new(|| {
-    Settings::resolve(
-        &Options::default(),
-        &Overrides {
-            select: Some(vec!["all".to_owned()]),
-            today: Some(common::test_date()),
-            ..Overrides::default()
-        },
-    )
-    .unwrap()
-});
+static ALL_RULES: LazyLock<Settings> = LazyLock::new(|| common::settings_for(&["all"]));
 
 const LIMIT: Duration = Duration::from_secs(8);
 

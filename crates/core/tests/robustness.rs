@@ -9,21 +9,11 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use seaworthy_core::engine;
-use seaworthy_core::settings::{Options, Overrides, Settings};
+use seaworthy_core::settings::Settings;
 use seaworthy_core::source::{FileId, FileKind, SourceFile};
 use seaworthy_core::syntax::dockerfile;
 
-static ALL_RULES: LazyLock<Settings> = LazyLock::new(|| {
-    Settings::resolve(
-        &Options::default(),
-        &Overrides {
-            select: Some(vec!["all".to_owned()]),
-            today: Some(common::test_date()),
-            ..Overrides::default()
-        },
-    )
-    .unwrap()
-});
+static ALL_RULES: LazyLock<Settings> = LazyLock::new(|| common::settings_for(&["all"]));
 
 static SEEDS: LazyLock<Vec<String>> = LazyLock::new(|| {
     let mut out = Vec::new();
