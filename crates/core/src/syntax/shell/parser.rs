@@ -27,7 +27,20 @@ pub(super) struct Out {
     pub(super) pipelines: Vec<Pipeline>,
     pub(super) blocks: Vec<Block>,
     pub(super) errors: Vec<ShellError>,
+    /// Bytes of `-c` strings that may still be read again and parsed as scripts (see
+    /// [`RESCAN_FACTOR`]).
+    pub(super) rescan_budget: usize,
+    /// The budget ran out: no further `-c` string is parsed.
+    pub(super) rescan_exhausted: bool,
 }
+
+/// A `-c` string is read twice more (its word again, then its text as a script), and `-c`
+/// strings nest (`sh -c "… su -c \"…\" …"`), each level inside the one before, so without
+/// a bound the work doubles with every level. All the `-c` strings of one parse together
+/// may cost this many times the script's length (plus [`RESCAN_BASE`]); past that, the
+/// rest are left as plain words and the parse says so.
+const RESCAN_FACTOR: usize = 8;
+const RESCAN_BASE: usize = 64 * 1024;
 
 /// Lengths of the output vectors, to discard what a re-read produced.
 #[derive(Clone, Copy)]
@@ -81,9 +94,23 @@ pub(super) struct Parser<'s, 'o> {
 }
 
 pub(super) fn parse(src: &MappedText) -> Script {
-    let mut out = Out::default();
+    let mut out = Out {
+        rescan_budget: src
+            .text
+            .len()
+            .saturating_mul(RESCAN_FACTOR)
+            .saturating_add(RESCAN_BASE),
+        ..Out::default()
+    };
     let mut parser = Parser::new(src, &mut out, 0);
     parser.parse_script();
+    if out.rescan_exhausted {
+        out.errors.push(ShellError {
+            kind: ErrorKind::TooDeep,
+            message: "`-c` strings nested too deeply to analyse: some were not parsed".to_owned(),
+            span: src.span(),
+        });
+    }
     finish(out)
 }
 
@@ -1451,6 +1478,16 @@ impl<'s, 'o> Parser<'s, 'o> {
         if self.depth() >= MAX_DEPTH {
             return;
         }
+        if self.out.rescan_exhausted {
+            return;
+        }
+        let cost = span.len() as usize;
+        if cost > self.out.rescan_budget {
+            // Every later `-c` string is left unparsed too; `parse` says so once.
+            self.out.rescan_exhausted = true;
+            return;
+        }
+        self.out.rescan_budget -= cost;
         let mapped = self.reread_mapped(start);
         let owner = Some(Self::part_owner(idx, Part::Word(wi)));
         let b = self.out.blocks.len();
@@ -1515,6 +1552,7 @@ fn finish(out: Out) -> Script {
         mut pipelines,
         mut blocks,
         mut errors,
+        ..
     } = out;
     if let Some(map) = order(&mut commands, |c| c.span.start) {
         for c in &mut commands {

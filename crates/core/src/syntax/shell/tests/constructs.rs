@@ -867,6 +867,41 @@ fn errors_are_recorded_and_parsing_goes_on() {
 }
 
 #[test]
+fn nested_shell_c_strings_cost_linear_time() {
+    // Found by the fuzzer: unterminated `sh -c "` strings, each holding `$(` and the rest of
+    // the text, so that every `-c` string contains all the later ones. Each one is read
+    // again and parsed as a script, which re-read the strings inside it: the work doubled
+    // per string. A budget proportional to the text's length bounds it.
+    let unit = "  && su nobody -s /bin/sh -c \" \\\n  apk add -X \"https://x/v$(egrep -o '^[0-9]+' /e  alpine \\\n";
+    // Before the budget, 8 of these took 0.1 s and 12 took 7.5 s in a release build.
+    for n in [4, 12, 40] {
+        let text = format!("true \\\n{}", unit.repeat(n));
+        let start = std::time::Instant::now();
+        let s = sh(&text);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{n} strings took {:?}",
+            start.elapsed()
+        );
+        check_invariants(&MappedText::contiguous(text.as_str(), BASE), &s);
+        assert!(s.commands.iter().any(|c| c.name() == Some("su")));
+        if n == 40 {
+            assert!(
+                s.errors
+                    .iter()
+                    .any(|e| e.kind == ErrorKind::TooDeep && e.message.contains("-c")),
+                "{:?}",
+                s.errors
+            );
+        }
+    }
+    // Ordinary nesting is still parsed in full: the inner command is found, no budget error.
+    let s = sh("sh -c \"su app -c 'curl -fsSL https://x | sh'\"");
+    assert!(s.commands.iter().any(|c| c.name() == Some("curl")));
+    assert!(s.errors.iter().all(|e| e.kind != ErrorKind::TooDeep));
+}
+
+#[test]
 fn nesting_is_capped() {
     for (open, close) in [
         ("$(", ")"),
