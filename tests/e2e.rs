@@ -485,3 +485,38 @@ fn rules_explain_and_version() {
     let o = d.run(&["version", "--verbose"]);
     assert!(stdout(&o).contains("end-of-life table"), "{}", stdout(&o));
 }
+
+#[test]
+fn the_discovery_limit_cuts_the_same_files_in_path_order() {
+    let d = Dir::new("discovery-limit");
+    // More candidates than the walk keeps before it prunes (1,024), found by several
+    // threads in no particular order.
+    for i in 0..1_100 {
+        d.write(&format!("p{:02}/s{i:04}/Dockerfile", i % 7), "FROM node\n");
+    }
+    d.write(".seaworthy.toml", "max-discovered-files = 10\n");
+    let run = || {
+        let o = d.run(&["check", "--format", "concise", "--select", "SW101"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("more than 10 Dockerfiles and compose files found"),
+            "{}",
+            stderr(&o)
+        );
+        stdout(&o)
+    };
+    let first = run();
+    let files: Vec<&str> = first
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    let mut expected: Vec<String> = (0..1_100)
+        .map(|i| format!("p{:02}/s{i:04}/Dockerfile", i % 7))
+        .collect();
+    expected.sort();
+    expected.truncate(10);
+    assert_eq!(files, expected);
+    for _ in 0..3 {
+        assert_eq!(run(), first);
+    }
+}
