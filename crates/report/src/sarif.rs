@@ -963,8 +963,8 @@ mod tests {
             serde_json::json!({"uri": "file:///srv/my%20app/Dockerfile"})
         );
         assert_eq!(
-            uri("C:/work/Dockerfile"),
-            serde_json::json!({"uri": "file:///C:/work/Dockerfile"})
+            uri("D:/app/Dockerfile"),
+            serde_json::json!({"uri": "file:///D:/app/Dockerfile"})
         );
         assert_eq!(
             uri("//server/share/Dockerfile"),
