@@ -170,6 +170,36 @@ impl<'a> Ctx<'a> {
         self.report_compose(item.file, item.span, message)
     }
 
+    /// Reports what the settings of one kind of resource limit of `service` add up to (see
+    /// [`Limit::combine`]): a value that means "unlimited", at its key, or no limit at all, at
+    /// [`limits_anchor`] (unless the service was not read in full). A limit that is set, or
+    /// cannot be known, is not reported.
+    pub fn report_limit(&mut self, service: &Service, limits: Vec<Limit>, texts: &LimitTexts) {
+        match Limit::combine(limits) {
+            Some(Limit::Unlimited { file, key, shown }) => {
+                self.report_compose(
+                    file,
+                    key,
+                    format!(
+                        "{} {shown} of service `{}` means no limit",
+                        texts.name, service.name
+                    ),
+                )
+                .help(texts.unlimited_help);
+            }
+            Some(Limit::Absent) if !service.truncated => {
+                let (file, span) = limits_anchor(service);
+                self.report_compose(
+                    file,
+                    span,
+                    format!("Service `{}` has {}", service.name, texts.absent),
+                )
+                .help(texts.absent_help);
+            }
+            _ => {}
+        }
+    }
+
     /// Reports at the service's key (for something missing from the service).
     pub fn report_service(
         &mut self,
@@ -307,6 +337,16 @@ pub fn limits_anchor(service: &Service) -> (FileIndex, Span) {
         Some(limits) => (limits.file, limits.key),
         None => (resources.file, resources.key),
     }
+}
+
+/// The texts of a rule about one kind of resource limit (see [`Ctx::report_limit`]).
+pub struct LimitTexts {
+    /// `Memory limit`: starts the message about a value that means "unlimited".
+    pub name: &'static str,
+    pub unlimited_help: &'static str,
+    /// `no memory limit: neither … nor … is set`: ends `Service `x` has …`.
+    pub absent: &'static str,
+    pub absent_help: &'static str,
 }
 
 /// What a resource-limit setting says.

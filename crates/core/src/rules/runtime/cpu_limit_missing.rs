@@ -1,4 +1,4 @@
-use crate::compose_check::{Limit, deploy_limits, limits_anchor};
+use crate::compose_check::{Limit, LimitTexts, deploy_limits};
 use crate::prelude::*;
 use crate::syntax::compose::{Project, Service};
 
@@ -74,6 +74,13 @@ fn other_cpu_limit(service: &Service) -> Limit {
     }
 }
 
+const TEXTS: LimitTexts = LimitTexts {
+    name: "CPU limit",
+    unlimited_help: "Set a positive CPU limit, such as `\"0.5\"`",
+    absent: "no CPU limit: neither `cpus` nor `deploy.resources.limits.cpus` is set",
+    absent_help: "Set `deploy.resources.limits.cpus` (or `cpus`) to what the service needs",
+};
+
 impl Rule for CpuLimitMissing {
     fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
         for service in &project.services {
@@ -83,29 +90,7 @@ impl Rule for CpuLimitMissing {
                 Limit::of(deploy),
                 other_cpu_limit(service),
             ];
-            match Limit::combine(limits) {
-                Some(Limit::Unlimited { file, key, shown }) => {
-                    cx.report_compose(
-                        file,
-                        key,
-                        format!("CPU limit {shown} of service `{}` means no limit", service.name),
-                    )
-                    .help("Set a positive CPU limit, such as `\"0.5\"`");
-                }
-                Some(Limit::Absent) if !service.truncated => {
-                    let (file, span) = limits_anchor(service);
-                    cx.report_compose(
-                        file,
-                        span,
-                        format!(
-                            "Service `{}` has no CPU limit: neither `cpus` nor `deploy.resources.limits.cpus` is set",
-                            service.name
-                        ),
-                    )
-                    .help("Set `deploy.resources.limits.cpus` (or `cpus`) to what the service needs");
-                }
-                _ => {}
-            }
+            cx.report_limit(service, limits, &TEXTS);
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::compose_check::{Limit, deploy_limits, limits_anchor};
+use crate::compose_check::{Limit, LimitTexts, deploy_limits};
 use crate::prelude::*;
 use crate::syntax::compose::Project;
 
@@ -52,34 +52,18 @@ declare_rule! {
     }
 }
 
+const TEXTS: LimitTexts = LimitTexts {
+    name: "Memory limit",
+    unlimited_help: "Set a positive memory limit, such as `512M`",
+    absent: "no memory limit: neither `mem_limit` nor `deploy.resources.limits.memory` is set",
+    absent_help: "Set `deploy.resources.limits.memory` (or `mem_limit`) to what the service needs",
+};
+
 impl Rule for MemoryLimitMissing {
     fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
         for service in &project.services {
             let deploy = deploy_limits(service).and_then(|l| l.value.memory.as_ref());
-            let limits = vec![Limit::of(service.mem_limit.as_ref()), Limit::of(deploy)];
-            match Limit::combine(limits) {
-                Some(Limit::Unlimited { file, key, shown }) => {
-                    cx.report_compose(
-                        file,
-                        key,
-                        format!("Memory limit {shown} of service `{}` means no limit", service.name),
-                    )
-                    .help("Set a positive memory limit, such as `512M`");
-                }
-                Some(Limit::Absent) if !service.truncated => {
-                    let (file, span) = limits_anchor(service);
-                    cx.report_compose(
-                        file,
-                        span,
-                        format!(
-                            "Service `{}` has no memory limit: neither `mem_limit` nor `deploy.resources.limits.memory` is set",
-                            service.name
-                        ),
-                    )
-                    .help("Set `deploy.resources.limits.memory` (or `mem_limit`) to what the service needs");
-                }
-                _ => {}
-            }
+            cx.report_limit(service, vec![Limit::of(service.mem_limit.as_ref()), Limit::of(deploy)], &TEXTS);
         }
     }
 }

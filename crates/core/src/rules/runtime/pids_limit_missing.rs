@@ -1,4 +1,4 @@
-use crate::compose_check::{Limit, deploy_limits, limits_anchor};
+use crate::compose_check::{Limit, LimitTexts, deploy_limits};
 use crate::prelude::*;
 use crate::syntax::compose::Project;
 
@@ -47,34 +47,18 @@ declare_rule! {
     }
 }
 
+const TEXTS: LimitTexts = LimitTexts {
+    name: "Process limit",
+    unlimited_help: "Set a positive limit, such as `pids_limit: 200`",
+    absent: "no process limit: neither `pids_limit` nor `deploy.resources.limits.pids` is set",
+    absent_help: "Set `pids_limit` (or `deploy.resources.limits.pids`), for example to 200",
+};
+
 impl Rule for PidsLimitMissing {
     fn check_compose(&self, project: &Project, cx: &mut Ctx<'_>) {
         for service in &project.services {
             let deploy = deploy_limits(service).and_then(|l| l.value.pids.as_ref());
-            let limits = vec![Limit::of(service.pids_limit.as_ref()), Limit::of(deploy)];
-            match Limit::combine(limits) {
-                Some(Limit::Unlimited { file, key, shown }) => {
-                    cx.report_compose(
-                        file,
-                        key,
-                        format!("Process limit {shown} of service `{}` means no limit", service.name),
-                    )
-                    .help("Set a positive limit, such as `pids_limit: 200`");
-                }
-                Some(Limit::Absent) if !service.truncated => {
-                    let (file, span) = limits_anchor(service);
-                    cx.report_compose(
-                        file,
-                        span,
-                        format!(
-                            "Service `{}` has no process limit: neither `pids_limit` nor `deploy.resources.limits.pids` is set",
-                            service.name
-                        ),
-                    )
-                    .help("Set `pids_limit` (or `deploy.resources.limits.pids`), for example to 200");
-                }
-                _ => {}
-            }
+            cx.report_limit(service, vec![Limit::of(service.pids_limit.as_ref()), Limit::of(deploy)], &TEXTS);
         }
     }
 }
