@@ -305,21 +305,21 @@ impl<'a> Ctx<'a> {
         self
     }
 
-    /// The package-manager activity of `script`, the script of instruction `index`: the
-    /// shared analysis when the engine provides one, else worked out here.
+    /// The package-manager activity of a `RUN` (`None` for an instruction without a shell
+    /// script): the shared analysis when the engine provides one, else worked out here.
     pub fn run_packages<'s>(
         &self,
-        index: usize,
-        script: &'s crate::syntax::shell::Script,
-    ) -> std::borrow::Cow<'s, crate::knowledge::packages::RunPackages<'s>>
+        instr: &crate::dockerfile::Instr<'s>,
+    ) -> Option<std::borrow::Cow<'s, crate::knowledge::packages::RunPackages<'s>>>
     where
         'a: 's,
     {
+        let script = instr.script()?;
         let shared: Option<&'a dyn crate::knowledge::packages::PackagesOfRuns> = self.runs;
-        match shared.and_then(|r| r.run(index)) {
+        Some(match shared.and_then(|r| r.run(instr.index)) {
             Some(run) if std::ptr::eq(run.script, script) => std::borrow::Cow::Borrowed(run),
             _ => std::borrow::Cow::Owned(crate::knowledge::packages::RunPackages::new(script)),
-        }
+        })
     }
 
     /// The same context for a compose project: its files and linked builds.

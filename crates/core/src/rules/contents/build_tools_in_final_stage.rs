@@ -79,10 +79,9 @@ impl Rule for BuildToolsInFinalStage {
             }
         }
         for instr in df.shipped_instructions() {
-            let Some(script) = instr.script() else {
+            let Some(run) = cx.run_packages(&instr) else {
                 continue;
             };
-            let run = cx.run_packages(instr.index, script);
             for inv in run.invocations.iter().filter(|i| i.installs()) {
                 let Some(system) = inv.manager.system() else {
                     continue;

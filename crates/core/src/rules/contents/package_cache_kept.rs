@@ -89,10 +89,9 @@ impl Rule for PackageCacheKept {
         // `PIP_NO_CACHE_DIR` at each instruction, read once when a pip command asks.
         let mut pip_env: Option<Vec<Option<EnvValue>>> = None;
         for instr in df.shipped_instructions() {
-            let Some(script) = instr.script() else {
+            let Some(run) = cx.run_packages(&instr) else {
                 continue;
             };
-            let run = cx.run_packages(instr.index, script);
             let mut reported: Vec<Cache> = Vec::new();
             for inv in &run.invocations {
                 let Some(cache) = inv.fills_cache() else {

@@ -55,10 +55,9 @@ declare_rule! {
 impl Rule for RiskyPackageInFinalStage {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
         for instr in df.shipped_instructions() {
-            let Some(script) = instr.script() else {
+            let Some(run) = cx.run_packages(&instr) else {
                 continue;
             };
-            let run = cx.run_packages(instr.index, script);
             for (inv, package) in run.installed() {
                 let Some(system) = inv.manager.system() else {
                     continue;

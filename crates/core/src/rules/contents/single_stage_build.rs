@@ -70,7 +70,9 @@ impl Rule for SingleStageBuild {
             let Some(script) = instr.script() else {
                 continue;
             };
-            let run = cx.run_packages(instr.index, script);
+            let Some(run) = cx.run_packages(&instr) else {
+                continue;
+            };
             // (command index, kept) of every compiler-like package installed in this RUN.
             let mut compilers: Vec<(usize, bool)> = Vec::new();
             let mut tools_removed = false;

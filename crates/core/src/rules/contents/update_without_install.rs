@@ -1,6 +1,6 @@
 use crate::finding::Location;
 use crate::knowledge::packages::image::stage_chain;
-use crate::knowledge::packages::{Invocation, Manager, Operation, RunPackages};
+use crate::knowledge::packages::{Invocation, Manager, Operation};
 use crate::prelude::*;
 
 declare_rule! {
@@ -68,13 +68,12 @@ impl Rule for UpdateWithoutInstall {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
         let mut reported: std::collections::HashSet<Span> = std::collections::HashSet::new();
         for instr in df.instructions() {
-            let Some(script) = instr.script() else {
-                continue;
-            };
             let Some(stage) = instr.stage() else {
                 continue;
             };
-            let run = cx.run_packages(instr.index, script);
+            let Some(run) = cx.run_packages(&instr) else {
+                continue;
+            };
             for refresh in run.invocations.iter().filter(|i| refreshes(i)) {
                 let alone = !run
                     .invocations
@@ -83,7 +82,7 @@ impl Rule for UpdateWithoutInstall {
                 if !alone {
                     continue;
                 }
-                let Some(install) = next_use(df, stage, instr.index, refresh.manager) else {
+                let Some(install) = next_use(df, cx, stage, instr.index, refresh.manager) else {
                     continue;
                 };
                 if !reported.insert(install.0) {
@@ -116,15 +115,20 @@ impl Rule for UpdateWithoutInstall {
 /// The first install after the instruction at `index` (in its stage or a stage built from
 /// it) that uses the index refreshed there: `(span, display)`. A later refresh of the same
 /// family, or an install that refreshes for itself, ends the search.
-fn next_use(df: &Dockerfile<'_>, stage: usize, index: usize, manager: Manager) -> Option<(Span, String)> {
+fn next_use(
+    df: &Dockerfile<'_>,
+    cx: &Ctx<'_>,
+    stage: usize,
+    index: usize,
+    manager: Manager,
+) -> Option<(Span, String)> {
     let later = (index + 1..df.data.len())
         .map(|i| df.instr(i))
         .filter(|i| i.stage().is_some_and(|s| stage_chain(df, s).contains(&stage)));
     for instr in later {
-        let Some(script) = instr.script() else {
+        let Some(run) = cx.run_packages(&instr) else {
             continue;
         };
-        let run = RunPackages::new(script);
         let relevant = run.invocations.iter().find(|j| {
             j.manager.same_family(manager) && (j.installs() || refreshes(j))
         });

@@ -70,10 +70,9 @@ impl Rule for NonInteractiveFlagMissing {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
         let mut apt = image::AptConfigs::default();
         for instr in df.instructions() {
-            let Some(script) = instr.script() else {
+            let Some(run) = cx.run_packages(&instr) else {
                 continue;
             };
-            let run = cx.run_packages(instr.index, script);
             for inv in &run.invocations {
                 let (flag, help) = match inv.manager {
                     Manager::Apt => ("-y", "Add `-y` (`apt-get install -y …`)"),

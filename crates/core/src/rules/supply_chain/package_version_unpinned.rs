@@ -100,10 +100,9 @@ fn how_to_pin(manager: Manager) -> &'static str {
 impl Rule for PackageVersionUnpinned {
     fn check_dockerfile(&self, df: &Dockerfile<'_>, cx: &mut Ctx<'_>) {
         for instr in df.instructions() {
-            let Some(script) = instr.script() else {
+            let Some(run) = cx.run_packages(&instr) else {
                 continue;
             };
-            let run = cx.run_packages(instr.index, script);
             for inv in &run.invocations {
                 // pacman cannot install an older version from its repositories.
                 if !inv.installs()
