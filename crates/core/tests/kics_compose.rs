@@ -14,28 +14,9 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use common::{Disagreement, KicsResult, assert_kics, data_dir, settings_for};
+use common::{Disagreement, KicsResult, assert_kics, data_dir, expected_pairs, settings_for};
 use seaworthy_core::compose_check::{ComposeRequest, check_run};
 use seaworthy_core::syntax::compose::LoadOptions;
-
-/// `(file, line)` pairs of `positive_expected_result.json`.
-fn expected(dir: &Path) -> BTreeSet<(String, u32)> {
-    let text = std::fs::read_to_string(dir.join("positive_expected_result.json")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            let file = e
-                .get("filename")
-                .or_else(|| e.get("fileName"))
-                .and_then(|f| f.as_str())
-                .unwrap()
-                .to_owned();
-            (file, u32::try_from(e["line"].as_u64().unwrap()).unwrap())
-        })
-        .collect()
-}
 
 /// Runs `codes` on every sample of KICS compose query `query`.
 fn kics_compose(query: &str, codes: &[&str], disagreements: &[Disagreement]) -> KicsResult {
@@ -50,7 +31,12 @@ fn kics_compose(query: &str, codes: &[&str], disagreements: &[Disagreement]) -> 
         })
         .collect();
     names.sort();
-    let expected = expected(&dir);
+    let positives: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("positive"))
+        .cloned()
+        .collect();
+    let expected = expected_pairs(&dir, &positives);
     let settings = settings_for(codes);
     let mut result = KicsResult {
         query: query.to_owned(),
@@ -75,23 +61,11 @@ fn kics_compose(query: &str, codes: &[&str], disagreements: &[Disagreement]) -> 
             .filter(|f| *f.location.path == **name && codes.contains(&f.rule.code))
             .map(|f| f.location.start().line)
             .collect();
-        if name.starts_with("negative") {
-            let text = std::fs::read_to_string(dir.join(name)).unwrap();
-            for line in found.into_iter().filter(|l| !waived(name, *l)) {
-                let shown = text.lines().nth(line as usize - 1).unwrap_or("").to_owned();
-                result.negative_hits.push((name.clone(), line, shown));
-            }
-        } else {
-            for (file, line) in expected.iter().filter(|(f, _)| f == name) {
-                if found.contains(line) {
-                    result.matched += 1;
-                } else if waived(file, *line) {
-                    result.waived += 1;
-                } else {
-                    result.missed.push((file.clone(), *line));
-                }
-            }
-        }
+        let found: Vec<[u32; 1]> = found.into_iter().map(|l| [l]).collect();
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        result.count_sample(name, &text, &found, &expected, |file, lines| {
+            lines.iter().any(|l| waived(file, *l))
+        });
     }
     result
 }

@@ -108,30 +108,7 @@ fn kics(folder: &str, code: &str, commands: &[&str], disagreements: &[Disagreeme
             .filter(|f| commands.is_empty() || names_command(&f.message, commands))
             .map(|f| finding_lines(&text, f.location.span.start))
             .collect();
-        if name.starts_with("negative") {
-            for lines in &findings {
-                if !waived(name, lines) {
-                    result.negative_hits.push((
-                        name.clone(),
-                        lines[0],
-                        text.lines()
-                            .nth(lines[0] as usize - 1)
-                            .unwrap_or("")
-                            .to_owned(),
-                    ));
-                }
-            }
-            continue;
-        }
-        for (file, line) in expected.iter().filter(|(f, _)| f == name) {
-            if findings.iter().any(|l| l.contains(line)) {
-                result.matched += 1;
-            } else if waived(file, &[*line]) {
-                result.waived += 1;
-            } else {
-                result.missed.push((file.clone(), *line));
-            }
-        }
+        result.count_sample(name, &text, &findings, &expected, waived);
     }
     for (d, used) in disagreements.iter().zip(used.borrow().iter()) {
         assert!(

@@ -84,6 +84,40 @@ pub struct KicsResult {
 }
 
 impl KicsResult {
+    /// Counts sample `name` (text `text`): `found` holds the lines of each finding of the
+    /// mapped rules (a finding may span several), `waived(file, lines)` says whether a
+    /// deliberate disagreement covers a finding or an expected line. On a negative sample
+    /// every unwaived finding is a hit; on a positive one each expected line of the sample is
+    /// matched by a finding that covers it, waived, or missed.
+    pub fn count_sample<L: AsRef<[u32]>>(
+        &mut self,
+        name: &str,
+        text: &str,
+        found: &[L],
+        expected: &BTreeSet<(String, u32)>,
+        waived: impl Fn(&str, &[u32]) -> bool,
+    ) {
+        if name.starts_with("negative") {
+            for lines in found.iter().map(AsRef::as_ref) {
+                if !waived(name, lines) {
+                    let shown = text.lines().nth(lines[0] as usize - 1).unwrap_or("");
+                    self.negative_hits
+                        .push((name.to_owned(), lines[0], shown.to_owned()));
+                }
+            }
+            return;
+        }
+        for (file, line) in expected.iter().filter(|(f, _)| f == name) {
+            if found.iter().any(|l| l.as_ref().contains(line)) {
+                self.matched += 1;
+            } else if waived(file, &[*line]) {
+                self.waived += 1;
+            } else {
+                self.missed.push((file.clone(), *line));
+            }
+        }
+    }
+
     pub fn ratio(&self) -> f64 {
         let denom = self.expected - self.waived;
         if denom == 0 {
@@ -96,7 +130,9 @@ impl KicsResult {
     }
 }
 
-fn expected_pairs(test_dir: &Path, positives: &[String]) -> BTreeSet<(String, u32)> {
+/// The (file, line) pairs of `positive_expected_result.json` in `test_dir`; an entry without
+/// a file name belongs to the first of `positives`.
+pub fn expected_pairs(test_dir: &Path, positives: &[String]) -> BTreeSet<(String, u32)> {
     let text = std::fs::read_to_string(test_dir.join("positive_expected_result.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut out = BTreeSet::new();
@@ -146,30 +182,10 @@ pub fn kics_dockerfile(folder: &str, codes: &[&str], disagreements: &[Disagreeme
             .filter(|f| codes.contains(&f.rule.code))
             .map(|f| f.location.region.map_or(0, |(s, _)| s.line))
             .collect();
-        if name.starts_with("negative") {
-            for line in &found {
-                if !waived(name, *line) {
-                    result.negative_hits.push((
-                        name.clone(),
-                        *line,
-                        text.lines()
-                            .nth(*line as usize - 1)
-                            .unwrap_or("")
-                            .to_owned(),
-                    ));
-                }
-            }
-        } else {
-            for (file, line) in expected.iter().filter(|(f, _)| f == name) {
-                if found.contains(line) {
-                    result.matched += 1;
-                } else if waived(file, *line) {
-                    result.waived += 1;
-                } else {
-                    result.missed.push((file.clone(), *line));
-                }
-            }
-        }
+        let found: Vec<[u32; 1]> = found.into_iter().map(|l| [l]).collect();
+        result.count_sample(name, &text, &found, &expected, |file, lines| {
+            lines.iter().any(|l| waived(file, *l))
+        });
     }
     result
 }
