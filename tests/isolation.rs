@@ -10,38 +10,27 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// A temporary project, removed when dropped.
-struct Project(PathBuf);
-
-impl Project {
-    fn new() -> Self {
-        let root = std::env::temp_dir().join(format!("seaworthy-isolation-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        let files: &[(&str, &str)] = &[
-            (
-                "app/Dockerfile",
-                "# syntax=docker/dockerfile:1\nFROM node:16-alpine3.16\nADD https://example.com/tool.tgz /opt/\nRUN curl -fsSL https://example.com/install.sh | sh\nCOPY . /app\n",
-            ),
-            ("app/.env", "DB_PASSWORD=hunter2hunter2\n"),
-            ("app/server.js", "console.log('hi')\n"),
-            (
-                "compose.yaml",
-                "services:\n  app:\n    build: ./app\n    image: registry.example.com/app:${TAG:-latest}\n    privileged: true\n  db:\n    image: postgres:12\n    environment:\n      POSTGRES_PASSWORD: example-password\n",
-            ),
-        ];
-        for (rel, text) in files {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        Self(root)
+/// A temporary project with a Dockerfile, its context and a compose file.
+fn project() -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    let files: &[(&str, &str)] = &[
+        (
+            "app/Dockerfile",
+            "# syntax=docker/dockerfile:1\nFROM node:16-alpine3.16\nADD https://example.com/tool.tgz /opt/\nRUN curl -fsSL https://example.com/install.sh | sh\nCOPY . /app\n",
+        ),
+        ("app/.env", "DB_PASSWORD=hunter2hunter2\n"),
+        ("app/server.js", "console.log('hi')\n"),
+        (
+            "compose.yaml",
+            "services:\n  app:\n    build: ./app\n    image: registry.example.com/app:${TAG:-latest}\n    privileged: true\n  db:\n    image: postgres:12\n    environment:\n      POSTGRES_PASSWORD: example-password\n",
+        ),
+    ];
+    for (rel, text) in files {
+        let path = root.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
-}
-
-impl Drop for Project {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    root
 }
 
 const ARGS: &[&str] = &[
@@ -107,8 +96,8 @@ fn assert_same(baseline: &Output, other: &Output, how: &str) {
 
 #[test]
 fn same_results_without_a_network() {
-    let project = Project::new();
-    let baseline = seaworthy(&project.0, &[], false);
+    let project = project();
+    let baseline = seaworthy(project.path(), &[], false);
     assert!(baseline.status.success());
     let report = String::from_utf8_lossy(&baseline.stdout);
     // The scan is not trivial: remote sources, end-of-life images and secrets are all there.
@@ -118,7 +107,7 @@ fn same_results_without_a_network() {
 
     assert_same(
         &baseline,
-        &seaworthy(&project.0, &[], true),
+        &seaworthy(project.path(), &[], true),
         "with a proxy that refuses every request",
     );
 
@@ -140,7 +129,7 @@ fn same_results_without_a_network() {
             .is_ok_and(|s| s.success())
     });
     if let Some(wrap) = usable {
-        let isolated = seaworthy(&project.0, wrap, true);
+        let isolated = seaworthy(project.path(), wrap, true);
         assert_same(&baseline, &isolated, "in an empty network namespace");
         eprintln!("checked in an empty network namespace and behind a dead proxy");
     } else {
