@@ -166,7 +166,7 @@ impl<'a> Report<'a> {
             if let Some(span) = f.secret {
                 sources
                     .secrets
-                    .entry(f.location.path.to_string())
+                    .entry(&*f.location.path)
                     .or_default()
                     .push(span);
             }
@@ -174,7 +174,7 @@ impl<'a> Report<'a> {
             for r in f.related.iter().filter(|r| r.secret) {
                 sources
                     .secrets
-                    .entry(r.location.path.to_string())
+                    .entry(&*r.location.path)
                     .or_default()
                     .push(r.location.span);
             }
@@ -197,7 +197,7 @@ pub struct Sources<'a> {
     files: &'a [SourceFile],
     by_path: HashMap<&'a str, &'a SourceFile>,
     /// Secret spans per path, masked whenever a line of that file is printed.
-    secrets: HashMap<String, Vec<seaworthy_core::source::Span>>,
+    secrets: HashMap<&'a str, Vec<seaworthy_core::source::Span>>,
 }
 
 impl<'a> Sources<'a> {
@@ -219,7 +219,7 @@ impl<'a> Sources<'a> {
     /// aligned).
     pub fn line_text(&self, file: &SourceFile, line: u32) -> String {
         let text = file.line_text(line);
-        let Some(spans) = self.secrets.get(&file.path) else {
+        let Some(spans) = self.secrets.get(file.path.as_str()) else {
             return text.to_owned();
         };
         let index = file.line_index();
@@ -623,10 +623,9 @@ mod tests {
         let mut sources = Sources::new(std::slice::from_ref(&f));
         let long = crate::testing::span_of(text, token);
         let short = crate::testing::span_of(text, "hunter2");
-        sources.secrets.insert(
-            "Dockerfile".to_owned(),
-            vec![long, short, Span::new(52, 59)],
-        );
+        sources
+            .secrets
+            .insert("Dockerfile", vec![long, short, Span::new(52, 59)]);
         let line = sources.line_text(&f, 1);
         assert_eq!(
             line,
@@ -659,7 +658,7 @@ mod tests {
             })
             .chain([Span::new(secret_at as u32, text.len() as u32 - 1)])
             .collect();
-        sources.secrets.insert("Dockerfile".to_owned(), spans);
+        sources.secrets.insert("Dockerfile", spans);
         let start = std::time::Instant::now();
         let line = sources.line_text(&f, 1);
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
